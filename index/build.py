@@ -1,0 +1,494 @@
+"""Build the index of a corpus and keep it current, safely.
+
+Layout of one corpus's index folder:
+
+    <root>/current        the name of the generation readers use (replaced atomically)
+    <root>/next           a generation being rebuilt while `current` stays readable
+    <root>/g-<stamp>/     a generation: `whoosh/` (the inverted index) and `store.sqlite`
+
+Crash safety: every batch is committed to Whoosh (whose table of contents is replaced
+atomically) and then to SQLite (one transaction). The SQLite manifest of content hashes is the
+truth about what is indexed, so a build killed at any moment leaves a consistent state: the next
+update indexes exactly what is missing (a first build resumes instead of restarting), and a
+rebuild only replaces `current` once it has finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from corpus import Article, Gazetteer, Problem, corpus_kind
+from corpus.loader import iter_jsonl_lines, read_article_file, read_record, scan_folder
+from index.mentions import EntityMatcher
+from index.schema import ANALYSIS_VERSION, document, make_schema
+from index.store import SCHEMA_VERSION, Store
+
+__all__ = ["BuildProgress", "Generation", "IndexBusy", "Indexer", "UpdateReport"]
+
+BATCH_SIZE = 5000
+WRITER_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProgress:
+    """Progress of an update: `done` of `total` articles in the current phase."""
+
+    phase: str
+    done: int
+    total: int | None
+    started: float
+
+
+ProgressCallback = Callable[[BuildProgress], None]
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What an update did."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def touched(self) -> int:
+        """How many articles were written or removed."""
+        return self.added + self.changed + self.removed
+
+
+class IndexBusy(Exception):
+    """Another process is updating this index."""
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One complete (or resumable) index: the Whoosh folder and the SQLite store."""
+
+    path: Path
+
+    @property
+    def whoosh_dir(self) -> Path:
+        """The Whoosh index folder."""
+        return self.path / "whoosh"
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite file."""
+        return self.path / "store.sqlite"
+
+    def exists(self) -> bool:
+        """True when both parts are there."""
+        return self.store_path.is_file() and whoosh_index.exists_in(str(self.whoosh_dir))
+
+
+def gazetteer_fingerprint(gazetteer: Gazetteer) -> str:
+    """Changes whenever the gazetteer file or the analysis changes."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{SCHEMA_VERSION}/{ANALYSIS_VERSION}\n".encode())
+    try:
+        digest.update(Path(gazetteer.path).read_bytes())
+    except OSError:
+        digest.update(repr([e.id for e in gazetteer.entities]).encode())
+    return digest.hexdigest()
+
+
+class Indexer:
+    """Brings the index of one corpus up to date."""
+
+    def __init__(
+        self,
+        corpus: Path,
+        root: Path,
+        gazetteer: Gazetteer,
+        matcher: EntityMatcher | None = None,
+        procs: int = 1,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.corpus = corpus
+        self.kind = corpus_kind(corpus)
+        self.root = root
+        self.gazetteer = gazetteer
+        self._matcher = matcher
+        self.procs = procs
+        self.batch_size = batch_size
+        self.fingerprint = gazetteer_fingerprint(gazetteer)
+
+    @property
+    def matcher(self) -> EntityMatcher:
+        """Built on first use: a fresh index never needs it."""
+        if self._matcher is None:
+            self._matcher = EntityMatcher(self.gazetteer)
+        return self._matcher
+
+    # --- generations ----------------------------------------------------------------------
+
+    def _pointer(self, name: str) -> Generation | None:
+        try:
+            target = (self.root / name).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not target or "/" in target or "\\" in target or target.startswith("."):
+            return None
+        generation = Generation(self.root / target)
+        return generation if generation.exists() else None
+
+    def _point(self, name: str, generation: Generation) -> None:
+        temporary = self.root / f".{name}.tmp"
+        temporary.write_text(generation.path.name, encoding="utf-8")
+        os.replace(temporary, self.root / name)
+
+    def current(self) -> Generation | None:
+        """The generation readers should open, if any is usable."""
+        generation = self._pointer("current")
+        if generation is None:
+            return None
+        return generation if self._compatible(generation) else None
+
+    def _compatible(self, generation: Generation) -> bool:
+        try:
+            store = Store(generation.store_path)
+            try:
+                return (
+                    store.get_meta("schema_version") == SCHEMA_VERSION
+                    and store.get_meta("fingerprint") == self.fingerprint
+                )
+            finally:
+                store.close()
+        except Exception:
+            return False
+
+    def _create(self) -> Generation:
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = Generation(self.root / f"g-{time.time_ns():x}")
+        generation.whoosh_dir.mkdir(parents=True)
+        whoosh_index.create_in(str(generation.whoosh_dir), make_schema())
+        store = Store(generation.store_path)
+        with store.transaction() as db:
+            Store.set_meta(db, "fingerprint", self.fingerprint)
+            Store.set_meta(db, "complete", "0")
+            Store.set_meta(db, "corpus", str(self.corpus))
+        store.close()
+        return generation
+
+    def _remove_stale(self, keep: set[Path]) -> None:
+        for child in self.root.glob("g-*"):
+            if child not in keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    # --- freshness ------------------------------------------------------------------------
+
+    def is_fresh(self) -> bool:
+        """Cheap start-up check: a complete, compatible index of the corpus as it is now.
+
+        Reads file sizes and times only, never the articles.
+        """
+        generation = self.current()
+        if generation is None:
+            return False
+        store = Store(generation.store_path)
+        try:
+            if store.get_meta("complete") != "1":
+                return False
+            return store.files() == self._stat_files()
+        finally:
+            store.close()
+
+    def _stat_files(self) -> dict[str, tuple[int, int]]:
+        if self.kind == "jsonl":
+            stat = self.corpus.stat()
+            return {str(self.corpus): (stat.st_size, stat.st_mtime_ns)}
+        found: dict[str, tuple[int, int]] = {}
+        for entry in scan_folder(self.corpus):
+            path = entry if isinstance(entry, Path) else Path(entry.path)
+            try:
+                stat = path.stat()
+            except OSError:
+                found[str(path)] = (-1, -1)
+                continue
+            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+        return found
+
+    # --- updating -------------------------------------------------------------------------
+
+    def update(
+        self, progress: ProgressCallback | None = None, rebuild: bool = False
+    ) -> UpdateReport:
+        """Make the index match the corpus: build, resume, or re-index only what changed.
+
+        Raises IndexBusy when another process holds the update lock.
+        """
+        started = time.monotonic()
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileStorage(str(self.root)).lock("update")
+        if not lock.acquire(blocking=False):
+            raise IndexBusy(f"another afreader process is updating the index in {self.root}")
+        try:
+            report = self._update_locked(progress, rebuild)
+        finally:
+            lock.release()
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _update_locked(self, progress: ProgressCallback | None, rebuild: bool) -> UpdateReport:
+        current = self.current()
+        pending = None if rebuild else self._pointer("next")
+        if pending is not None and not self._compatible(pending):
+            pending = None
+        if current is not None and not rebuild:
+            report = self._sync(current, progress)
+            self._remove_stale({current.path} | ({pending.path} if pending else set()))
+            return report
+        target = pending or self._create()
+        if current is None:
+            self._point("current", target)
+        else:
+            self._point("next", target)
+        report = self._sync(target, progress)
+        report.rebuilt = True
+        self._point("current", target)
+        (self.root / "next").unlink(missing_ok=True)
+        self._remove_stale({target.path})
+        return report
+
+    def _sync(self, generation: Generation, progress: ProgressCallback | None) -> UpdateReport:
+        store = Store(generation.store_path)
+        ix = whoosh_index.open_dir(str(generation.whoosh_dir))
+        try:
+            with store.transaction() as db:
+                Store.set_meta(db, "complete", "0")
+            if self.kind == "jsonl":
+                report = self._sync_jsonl(ix, store, progress)
+            else:
+                report = self._sync_folder(ix, store, progress)
+            with store.transaction() as db:
+                Store.set_meta(db, "complete", "1")
+            return report
+        finally:
+            ix.close()
+            store.close()
+
+    def _sync_folder(
+        self, ix: object, store: Store, progress: ProgressCallback | None
+    ) -> UpdateReport:
+        report = UpdateReport()
+        started = time.monotonic()
+        now = self._stat_files()
+        known = store.files()
+        vanished = [p for p in known if p not in now]
+        changed = [p for p in now if known.get(p) != now[p]]
+        deletions = [aid for path in vanished + changed for aid in store.ids_from(path)]
+        # Ids kept from files that did not change: a changed file may not steal them.
+        owners = {aid: path for path in now if path not in changed for aid in store.ids_from(path)}
+        batch: list[tuple[str, list[Article], list[Problem]]] = []
+        done = 0
+        hashes = store.hashes()
+        for path in changed:
+            item = (
+                read_article_file(Path(path), self.corpus)
+                if path.lower().endswith((".md", ".markdown", ".txt"))
+                else Problem(
+                    path,
+                    "not an article file (.md, .markdown or .txt): ignored",
+                    severity="warning",
+                )
+            )
+            articles: list[Article] = []
+            problems: list[Problem] = []
+            if isinstance(item, Problem):
+                problems.append(item)
+            elif item.id in owners and owners[item.id] != path:
+                problems.append(
+                    Problem(
+                        path,
+                        f"duplicate id {item.id!r}: already used by {owners[item.id]}; "
+                        "this copy was not loaded",
+                        field="id",
+                    )
+                )
+            else:
+                owners[item.id] = path
+                articles.append(item)
+            batch.append((path, articles, problems))
+            done += 1
+            if len(batch) >= self.batch_size:
+                self._write_files(ix, store, batch, deletions, now, hashes, report)
+                batch, deletions = [], []
+                if progress:
+                    progress(BuildProgress("indexing", done, len(changed), started))
+        self._write_files(ix, store, batch, deletions, now, hashes, report)
+        if vanished:
+            with store.transaction() as db:
+                for path in vanished:
+                    Store.forget_file(db, path)
+        report.problems = store.problems()
+        if progress:
+            progress(BuildProgress("done", done, len(changed), started))
+        return report
+
+    def _write_files(
+        self,
+        ix: object,
+        store: Store,
+        batch: list[tuple[str, list[Article], list[Problem]]],
+        deletions: list[str],
+        stats: dict[str, tuple[int, int]],
+        hashes: dict[str, str],
+        report: UpdateReport,
+    ) -> None:
+        articles = [a for _, found, _ in batch for a in found]
+        new_ids = {a.id for a in articles}
+        removed = [aid for aid in deletions if aid not in new_ids]
+        self._write(
+            ix,
+            store,
+            articles,
+            removed,
+            hashes,
+            report,
+            extra=lambda db: [
+                (Store.put_file(db, path, *stats[path]), Store.put_problems(db, path, problems))
+                for path, _, problems in batch
+            ],
+        )
+
+    def _sync_jsonl(
+        self, ix: object, store: Store, progress: ProgressCallback | None
+    ) -> UpdateReport:
+        report = UpdateReport()
+        started = time.monotonic()
+        where = str(self.corpus)
+        stat = self.corpus.stat()
+        hashes = store.hashes()
+        seen: set[str] = set()
+        problems: list[Problem] = []
+        pending: list[Article] = []
+        total = _count_lines(self.corpus) if not hashes else None
+        done = 0
+        for entry in iter_jsonl_lines(self.corpus):
+            if isinstance(entry, Problem):
+                problems.append(entry)
+                continue
+            number, raw = entry
+            item = read_record(raw, where, number)
+            done += 1
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            if item.id in seen:
+                problems.append(
+                    Problem(
+                        where,
+                        f"duplicate id {item.id!r}: an earlier line has it; "
+                        "this copy was not loaded",
+                        line=number,
+                        field="id",
+                    )
+                )
+                continue
+            seen.add(item.id)
+            if hashes.get(item.id) != item.content_hash:
+                pending.append(item)
+            if len(pending) >= self.batch_size:
+                self._write(ix, store, pending, [], hashes, report)
+                pending = []
+                if progress:
+                    progress(BuildProgress("indexing", done, total, started))
+        removed = [aid for aid in hashes if aid not in seen]
+        self._write(
+            ix,
+            store,
+            pending,
+            removed,
+            hashes,
+            report,
+            extra=lambda db: (
+                Store.put_file(db, where, stat.st_size, stat.st_mtime_ns),
+                Store.put_problems(db, where, problems),
+            ),
+        )
+        report.problems = store.problems()
+        if progress:
+            progress(BuildProgress("done", done, total, started))
+        return report
+
+    def _write(
+        self,
+        ix: object,
+        store: Store,
+        articles: list[Article],
+        removed: list[str],
+        hashes: dict[str, str],
+        report: UpdateReport,
+        extra: Callable[[object], object] | None = None,
+    ) -> None:
+        """Commit one batch: Whoosh first, then the SQLite manifest (see the module notes)."""
+        if not articles and not removed and extra is None:
+            return
+        extracted = [(a, self.matcher.find(a.title, a.body, a.published)) for a in articles]
+        if articles or removed:
+            fresh = all(a.id not in hashes for a in articles) and not removed
+            procs = self.procs if fresh and len(articles) >= 1000 else 1
+            writer = _writer(ix, procs)
+            try:
+                for aid in removed:
+                    writer.delete_by_term("id", aid)
+                for article, mentions in extracted:
+                    fields = document(article, {m.entity_id for m in mentions})
+                    if fresh:
+                        writer.add_document(**fields)
+                    else:
+                        writer.update_document(**fields)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        with store.transaction() as db:
+            for aid in removed:
+                Store.delete_article(db, aid)
+            Store.put_articles(db, extracted)
+            if extra is not None:
+                extra(db)
+        for article in articles:
+            if article.id in hashes:
+                report.changed += 1
+            else:
+                report.added += 1
+            hashes[article.id] = article.content_hash
+        for aid in removed:
+            hashes.pop(aid, None)
+        report.removed += len(removed)
+
+
+def _writer(ix: object, procs: int) -> object:
+    try:
+        if procs > 1:
+            return ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)  # type: ignore[attr-defined]
+        return ix.writer(limitmb=128, timeout=WRITER_TIMEOUT)  # type: ignore[attr-defined]
+    except LockError:
+        raise IndexBusy("the search index is locked by another writer") from None
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    for entry in iter_jsonl_lines(path):
+        count += not isinstance(entry, Problem)
+    return count
+
+
+def iter_batches(items: list[str], size: int) -> Iterator[list[str]]:
+    """Split a list into lists of at most `size`."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

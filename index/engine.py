@@ -1,0 +1,362 @@
+"""The search engine one corpus gets: open (building or updating the index), search, mentions.
+
+The app, the command line, the tests and the benchmark all use this class; it never imports
+Textual. Its methods are safe to call from several threads at once (each thread gets its own
+Whoosh searcher and SQLite connection).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
+from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
+from index.highlight import Highlighter, Snippet, make_snippet
+from index.mentions import Mention
+from index.paths import index_dir_for
+from index.query import CompiledQuery, QueryCompiler, QueryError
+from index.store import MentionRef, Store, StoredArticle
+
+__all__ = ["Engine", "EngineError", "EntityStats", "Hit", "KwicLine", "SearchResults"]
+
+SORTS = ("relevance", "date")
+
+
+class EngineError(Exception):
+    """The index cannot be opened or built; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the article, its score, a snippet, and the spellings that matched."""
+
+    article: StoredArticle
+    score: float | None
+    snippet: Snippet
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of results for one query."""
+
+    query: str
+    sort: str
+    total: int
+    offset: int
+    hits: list[Hit]
+    seconds: float
+    actor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityStats:
+    """An entity with how often, and in how many articles, it is mentioned."""
+
+    entity: Entity
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class KwicLine:
+    """A keyword-in-context line: left context, the mention as written, right context."""
+
+    ref: MentionRef
+    article: StoredArticle
+    left: str
+    text: str
+    right: str
+
+
+class Engine:
+    """Search and mentions over the index of one corpus."""
+
+    def __init__(
+        self,
+        corpus: Path | None = None,
+        index_root: Path | None = None,
+        gazetteer: Gazetteer | None = None,
+        procs: int = 1,
+    ) -> None:
+        self.corpus = (corpus or BUNDLED_ARTICLES).expanduser()
+        if gazetteer is None:
+            gazetteer, problems = load_gazetteer()
+            self.gazetteer_problems = problems
+        else:
+            self.gazetteer_problems = []
+        self.gazetteer = gazetteer
+        self.root = index_dir_for(self.corpus, index_root)
+        self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._ix: whoosh_index.Index | None = None
+        self._store: Store | None = None
+        self._compiler: QueryCompiler | None = None
+        self._generation_path: Path | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def is_fresh(self) -> bool:
+        """The cheap start-up check: is the index there and current?"""
+        return self.indexer.is_fresh()
+
+    def update(
+        self, progress: ProgressCallback | None = None, rebuild: bool = False
+    ) -> UpdateReport:
+        """Build, resume or refresh the index, then (re)open it."""
+        try:
+            report = self.indexer.update(progress, rebuild=rebuild)
+        except IndexBusy:
+            raise
+        except OSError as error:
+            raise EngineError(
+                f"cannot write the index in {self.root}: {error.strerror or error}"
+            ) from None
+        self.reopen()
+        return report
+
+    def open(self, progress: ProgressCallback | None = None) -> UpdateReport | None:
+        """Open the index, updating it first unless it is fresh; None when nothing was done.
+
+        When another process is updating the index, opens the last complete one.
+        """
+        if self.is_fresh():
+            self.reopen()
+            return None
+        try:
+            return self.update(progress)
+        except IndexBusy:
+            self.reopen()
+            return None
+
+    def reopen(self) -> None:
+        """Open the current generation (after an update, or another process's)."""
+        generation = self.indexer.current()
+        if generation is None:
+            raise EngineError(f"no index of {self.corpus} yet in {self.root}")
+        with self._lock:
+            if generation.path == self._generation_path and self._ix is not None:
+                self._local.__dict__.clear()
+                return
+            self.close()
+            self._ix = whoosh_index.open_dir(str(generation.whoosh_dir))
+            self._store = Store(generation.store_path)
+            self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+            self._generation_path = generation.path
+            self._local = threading.local()
+
+    def close(self) -> None:
+        """Release the index files."""
+        searcher: Searcher | None = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        if self._store is not None:
+            self._store.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = self._store = None
+        self._generation_path = None
+
+    @property
+    def store(self) -> Store:
+        """The document and mention store."""
+        if self._store is None:
+            raise EngineError("the index is not open")
+        return self._store
+
+    @property
+    def compiler(self) -> QueryCompiler:
+        """The query compiler for this index and gazetteer."""
+        if self._compiler is None:
+            raise EngineError("the index is not open")
+        return self._compiler
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher, refreshed when the index has changed."""
+        if self._ix is None:
+            raise EngineError("the index is not open")
+        searcher: Searcher | None = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._ix.searcher()
+            self._local.searcher = searcher
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+            self._local.searcher = searcher
+        return searcher
+
+    # --- reading --------------------------------------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """Every problem met loading the corpus and the gazetteer."""
+        return [*self.gazetteer_problems, *self.store.problems()]
+
+    def count(self) -> int:
+        """How many articles the index holds."""
+        return self.store.count()
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by id."""
+        return self.store.article(article_id)
+
+    def mentions_in(self, article: StoredArticle) -> list[Mention]:
+        """The mentions in an article, in reading order."""
+        return self.store.mentions_in(article.n)
+
+    def compile(self, text: str) -> CompiledQuery:
+        """Parse a query; raises QueryError."""
+        return self.compiler.compile(text)
+
+    def search(
+        self,
+        text: str,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        sort: str = "relevance",
+        actor: str | None = None,
+    ) -> SearchResults:
+        """A page of results. An empty query lists every article, newest first.
+
+        `actor` (an entity id) keeps only the articles that mention it.
+        Raises QueryError for a query that cannot be run.
+        """
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        started = time.perf_counter()
+        if not text.strip() and actor is None:
+            stored = self.store.newest(offset, limit)
+            hits = [Hit(a, None, make_snippet(a.article.body, []), ()) for a in stored]
+            return SearchResults(
+                text, "date", self.count(), offset, hits, time.perf_counter() - started
+            )
+        compiled = self.compile(text) if text.strip() else None
+        q: wq.Query = compiled.query if compiled else wq.Term("actor", actor)
+        searcher = self.searcher()
+        kwargs: dict[str, object] = {"limit": offset + limit}
+        if actor is not None and compiled is not None:
+            kwargs["filter"] = wq.Term("actor", actor)
+        if sort == "date" or compiled is None:
+            kwargs.update(sortedby="published", reverse=True)
+        results = searcher.search(q, **kwargs)
+        total = len(results)
+        page = [(r.docnum, r.score) for r in results[offset : offset + limit]]
+        ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
+        stored = self.store.articles(ids)
+        entity_ids: set[str] = set(compiled.entity_ids | compiled.filter_ids) if compiled else set()
+        if actor is not None:
+            entity_ids.add(actor)
+        highlighter = Highlighter(searcher, q, entity_ids)
+        hits = []
+        for (docnum, score), article_id in zip(page, ids, strict=True):
+            article = stored.get(article_id)
+            if article is None:  # indexed by Whoosh, not yet in the store: being updated
+                continue
+            mentions = self.store.mentions_in(article.n) if entity_ids else []
+            spans = highlighter.spans(docnum, "body", article.article.body, mentions)
+            matched = tuple(
+                sorted({m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold)
+            )
+            hits.append(
+                Hit(
+                    article,
+                    score if compiled else None,
+                    make_snippet(article.article.body, spans),
+                    matched,
+                )
+            )
+        shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
+        return SearchResults(
+            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
+        )
+
+    def highlights(self, text: str, article: StoredArticle) -> dict[str, list[tuple[int, int]]]:
+        """The query's hits in an article's title and body, as character spans."""
+        if not text.strip():
+            return {"title": [], "body": []}
+        compiled = self.compile(text)
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article.article.id)
+        if docnum is None:
+            return {"title": [], "body": []}
+        entity_ids = compiled.entity_ids | compiled.filter_ids
+        highlighter = Highlighter(searcher, compiled.query, entity_ids)
+        mentions = self.store.mentions_in(article.n) if entity_ids else []
+        return {
+            "title": highlighter.spans(docnum, "title", article.article.title, mentions),
+            "body": highlighter.spans(docnum, "body", article.article.body, mentions),
+        }
+
+    # --- entities and mentions ------------------------------------------------------------
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """A gazetteer entity by id."""
+        return self.gazetteer.by_id.get(entity_id)
+
+    def resolve_entity(self, spelling: str) -> list[Entity]:
+        """Entities an id or spelling may refer to, most prominent first."""
+        return self.gazetteer.lookup(spelling)
+
+    def entities(self, kind: EntityType | None = None) -> list[EntityStats]:
+        """Entities with their mention and article counts, most mentioned first."""
+        counts = self.store.entity_counts()
+        stats = [
+            EntityStats(e, *counts.get(e.id, (0, 0)))
+            for e in self.gazetteer.entities
+            if kind is None or e.type == kind
+        ]
+        stats.sort(key=lambda s: (-s.mentions, s.entity.name.casefold()))
+        return stats
+
+    def mentions_of(self, entity_id: str) -> list[MentionRef]:
+        """Every mention of an entity across the corpus, in date order."""
+        return self.store.mentions_of(entity_id)
+
+    def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
+        """The next (or previous) mention of the same entity in corpus order."""
+        return self.store.next_mention(current, forward)
+
+    def kwic(self, refs: list[MentionRef], width: int = 50) -> list[KwicLine]:
+        """Keyword-in-context lines for mentions (one line each, newlines shown as spaces)."""
+        articles = {
+            a.n: a for a in self.store.articles(sorted({r.article_id for r in refs})).values()
+        }
+        lines = []
+        for ref in refs:
+            article = articles.get(ref.article_n)
+            if article is None:
+                continue
+            text = article.article.title if ref.field == "title" else article.article.body
+            left = text[max(0, ref.start - width) : ref.start]
+            right = text[ref.end : ref.end + width]
+            lines.append(
+                KwicLine(
+                    ref,
+                    article,
+                    " ".join(left.split()),
+                    text[ref.start : ref.end],
+                    " ".join(right.split()),
+                )
+            )
+        return lines
+
+
+def open_engine(
+    corpus: Path | None = None,
+    index_root: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> Engine:
+    """An engine with its index built or brought up to date."""
+    engine = Engine(corpus, index_root)
+    engine.open(progress)
+    return engine
+
+
+__all__ += ["QueryError", "open_engine"]

@@ -1,0 +1,35 @@
+"""Where afreader keeps its indexes: the one module that decides it.
+
+The index of a corpus lives in the user cache directory (platformdirs), one folder per corpus,
+never inside the source tree. `AFREADER_INDEX_DIR` or `--index-dir` overrides the root, so that
+tests never touch a real home directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["ENV_INDEX_DIR", "default_index_root", "index_dir_for"]
+
+ENV_INDEX_DIR = "AFREADER_INDEX_DIR"
+
+
+def default_index_root() -> Path:
+    """`$AFREADER_INDEX_DIR`, or `<user cache>/afreader/indexes`."""
+    override = os.environ.get(ENV_INDEX_DIR)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_cache_dir("afreader", appauthor=False)) / "indexes"
+
+
+def index_dir_for(corpus: Path, root: Path | None = None) -> Path:
+    """The folder holding the index of one corpus: a readable name plus a hash of its path."""
+    resolved = corpus.expanduser().resolve()
+    digest = hashlib.blake2b(str(resolved).encode("utf-8"), digest_size=6).hexdigest()
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.")[:40] or "corpus"
+    return (root or default_index_root()) / f"{name}-{digest}"

@@ -1,0 +1,150 @@
+"""Turn what a person types into a Whoosh query that knows every spelling of an actor.
+
+The Whoosh query language as is (AND/OR/NOT, "phrases", "proximity"~N, wildcards, fuzzy~,
+field:value, date ranges on `published:`), with the default operator AND, plus:
+- a word or phrase that is a spelling of a gazetteer entity also matches that entity's mentions
+  under any other spelling (`Salih` finds `Saleh`; `Mesud` finds `Massoud`);
+- `actor:X` filters by entity, X an id or any spelling (quote spellings with spaces).
+Errors come back as QueryError with a message for the person, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.analysis import Analyzer
+from whoosh.fields import Schema
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+
+from corpus import Gazetteer, PartialDate
+from index.analysis import body_analyzer
+
+__all__ = ["SEARCH_FIELDS", "CompiledQuery", "QueryCompiler", "QueryError"]
+
+SEARCH_FIELDS = ("title", "body", "source", "author", "published", "actor")
+_FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)")
+_DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[()]+)")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message says what is wrong for the person who typed it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A parsed query, and the entities whose mentions count as hits (for highlighting)."""
+
+    text: str
+    query: wq.Query
+    entity_ids: frozenset[str] = field(default_factory=frozenset)
+    filter_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+class QueryCompiler:
+    """Parses queries against one schema and gazetteer."""
+
+    def __init__(self, schema: Schema, gazetteer: Gazetteer) -> None:
+        self.schema = schema
+        self.gazetteer = gazetteer
+        parser = MultifieldParser(["title", "body"], schema, group=AndGroup)
+        parser.add_plugin(FuzzyTermPlugin())
+        self.parser = parser
+        analyzer: Analyzer = body_analyzer()
+        self._words: dict[tuple[str, ...], set[str]] = {}
+        for entity in gazetteer.entities:
+            for spelling in (*entity.spellings, *entity.shared_aliases):
+                words = tuple(t.text for t in analyzer(spelling))
+                if words:
+                    self._words.setdefault(words, set()).add(entity.id)
+
+    def compile(self, text: str) -> CompiledQuery:
+        """Parse `text`; raises QueryError with a readable message."""
+        _check_balance(text)
+        _check_dates(text)
+        for match in _FIELD_PREFIX.finditer(_outside_quotes(text)):
+            name = match.group(1)
+            if name not in self.schema.names():
+                known = ", ".join(SEARCH_FIELDS)
+                raise QueryError(f"unknown field '{name}:' (fields: {known})")
+        try:
+            parsed = self.parser.parse(text)
+        except Exception as error:  # Whoosh raises bare Exceptions for bad field values
+            raise QueryError(_describe(error)) from None
+        matched: set[str] = set()
+        filters: set[str] = set()
+        compiled = self._expand(parsed, matched, filters)
+        if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
+            raise QueryError("nothing to search for: the query has only common words or operators")
+        return CompiledQuery(text, compiled, frozenset(matched), frozenset(filters))
+
+    def _expand(self, q: wq.Query, matched: set[str], filters: set[str]) -> wq.Query:
+        if isinstance(q, (wq.Term, wq.Phrase)) and q.fieldname == "actor":
+            spelling = q.text if isinstance(q, wq.Term) else " ".join(q.words)
+            ids = self.resolve_actor(spelling)
+            filters.update(ids)
+            return _any_actor(ids)
+        if isinstance(q, wq.Term) and q.fieldname in ("title", "body"):
+            ids = self._words.get((q.text,), set())
+        elif isinstance(q, wq.Phrase) and q.fieldname in ("title", "body") and q.slop <= 1:
+            ids = self._words.get(tuple(q.words), set())
+        else:
+            return q.apply(lambda child: self._expand(child, matched, filters))
+        if not ids:
+            return q
+        matched.update(ids)
+        return wq.Or([q, _any_actor(ids)])
+
+    def resolve_actor(self, spelling: str) -> list[str]:
+        """Entity ids for an id or spelling; QueryError when none matches."""
+        entities = self.gazetteer.lookup(spelling)
+        if not entities:
+            raise QueryError(
+                f"no actor called {spelling!r} in the gazetteer "
+                '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
+            )
+        return [e.id for e in entities]
+
+
+def _any_actor(ids: list[str] | set[str]) -> wq.Query:
+    terms = [wq.Term("actor", i) for i in sorted(ids)]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
+
+
+def _check_balance(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError(
+            f'unclosed quote: the " at column {text.rfind(chr(34)) + 1} has no partner'
+        )
+    depth = 0
+    for column, char in enumerate(_outside_quotes(text), start=1):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError(f"unbalanced parentheses: ')' at column {column} closes nothing")
+    if depth:
+        raise QueryError("unbalanced parentheses: a '(' is never closed")
+
+
+def _check_dates(text: str) -> None:
+    """Whoosh silently drops a `published:` value it cannot read; say so instead."""
+    for match in _DATE_VALUE.finditer(_outside_quotes(text)):
+        value = match.group(1)
+        try:
+            PartialDate.parse(value)
+        except ValueError:
+            raise QueryError(
+                f"published:{value} is not a date; use 2015, 2015-06, 2015-06-29 "
+                "or a range such as published:[2015 to 2016]"
+            ) from None
+
+
+def _describe(error: Exception) -> str:
+    message = str(error).strip() or type(error).__name__
+    if "parseable date" in message:
+        return f"{message} (published: takes 2015, 2015-06, 2015-06-29 or [2015 to 2016])"
+    return f"cannot read the query: {message}"

@@ -1,0 +1,341 @@
+"""The document and mention store: one SQLite file beside the Whoosh index.
+
+Whoosh holds the inverted index; this store holds what is read back: the articles as the reader
+shows them, their content hashes (the manifest that says what is indexed), the mentions of
+entities with offsets, the files already read, and the problems met while reading them.
+
+SQLite is in WAL mode, so readers in other processes keep working while one process writes.
+Each thread gets its own connection (Textual runs searches in thread workers).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import Article, PartialDate, Problem
+from index.mentions import FIELDS, Mention
+
+__all__ = ["MentionRef", "Store", "StoredArticle"]
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    n INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    source TEXT, author TEXT, published TEXT, sort_key TEXT NOT NULL,
+    url TEXT, language TEXT, notes TEXT, origin TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_date ON articles (sort_key, id);
+CREATE TABLE IF NOT EXISTS mentions (
+    article INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    field INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions (entity, sort_key, article, field, start);
+CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article, field, start);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS problems (
+    path TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL, severity TEXT NOT NULL,
+    file TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file);
+"""
+# Undated articles sort after every dated one ("~" is after every digit).
+UNDATED = "~"
+
+
+def sort_key(published: PartialDate | None) -> str:
+    """A string that sorts articles by date, oldest first, undated last."""
+    return published.sort_date.isoformat() if published else UNDATED
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored, with its internal number `n` (stable while the index lives)."""
+
+    n: int
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    """A mention located in the corpus: entity, article (number, id), field and offsets."""
+
+    entity_id: str
+    article_n: int
+    article_id: str
+    sort_key: str
+    field: str
+    start: int
+    end: int
+
+    @property
+    def position(self) -> tuple[str, int, int, int]:
+        """Where the mention stands in corpus order (date, article number, field, offset)."""
+        return (self.sort_key, self.article_n, FIELDS.index(self.field), self.start)
+
+
+class Store:
+    """Thread-safe access to one SQLite store (a connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self.db.executescript(_SCHEMA)
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: all of it lands, or none of it."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    # --- meta -----------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value recorded about the index (schema version, gazetteer hash, ...)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        """Record a value inside a transaction."""
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- writing --------------------------------------------------------------------------
+
+    @staticmethod
+    def put_articles(
+        db: sqlite3.Connection, items: Sequence[tuple[Article, Sequence[Mention]]]
+    ) -> None:
+        """Insert or replace articles and their mentions inside a transaction."""
+        for article, mentions in items:
+            Store.delete_article(db, article.id)
+            key = sort_key(article.published)
+            cursor = db.execute(
+                "INSERT INTO articles (id, hash, title, body, source, author, published, sort_key,"
+                " url, language, notes, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.id,
+                    article.content_hash,
+                    article.title,
+                    article.body,
+                    article.source,
+                    article.author,
+                    article.published.iso if article.published else None,
+                    key,
+                    article.url,
+                    article.language,
+                    article.notes,
+                    article.origin,
+                ),
+            )
+            n = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO mentions VALUES (?,?,?,?,?,?)",
+                [(n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end) for m in mentions],
+            )
+
+    @staticmethod
+    def delete_article(db: sqlite3.Connection, article_id: str) -> None:
+        """Remove an article and its mentions inside a transaction."""
+        row = db.execute("SELECT n FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM mentions WHERE article = ?", (row[0],))
+            db.execute("DELETE FROM articles WHERE n = ?", (row[0],))
+
+    @staticmethod
+    def put_file(db: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
+        """Remember that a file was read as it is now."""
+        db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?)", (path, size, mtime_ns))
+
+    @staticmethod
+    def forget_file(db: sqlite3.Connection, path: str) -> None:
+        """Forget a file and the problems it had."""
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("DELETE FROM problems WHERE file = ?", (path,))
+
+    @staticmethod
+    def put_problems(db: sqlite3.Connection, file: str, problems: Iterable[Problem]) -> None:
+        """Record the problems met reading `file` (replacing what was recorded before)."""
+        db.execute("DELETE FROM problems WHERE file = ?", (file,))
+        db.executemany(
+            "INSERT INTO problems VALUES (?,?,?,?,?,?)",
+            [(p.path, p.line, p.field, p.message, p.severity, file) for p in problems],
+        )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Every file read so far, with the size and modification time it had then."""
+        rows = self.db.execute("SELECT path, size, mtime_ns FROM files")
+        return {path: (size, mtime) for path, size, mtime in rows}
+
+    def hashes(self) -> dict[str, str]:
+        """The manifest: article id to content hash."""
+        return dict(self.db.execute("SELECT id, hash FROM articles"))
+
+    def ids_from(self, origin_prefix: str) -> list[str]:
+        """Ids of the articles read from one file."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE origin = ? OR substr(origin, 1, ?) = ?",
+            (origin_prefix, len(origin_prefix) + 1, origin_prefix + ":"),
+        )
+        return [r[0] for r in rows]
+
+    def problems(self) -> list[Problem]:
+        """Every problem recorded, in file and line order."""
+        rows = self.db.execute(
+            "SELECT path, line, field, message, severity FROM problems ORDER BY file, line"
+        )
+        return [Problem(p, m, line=ln, field=f, severity=s) for p, ln, f, m, s in rows]  # type: ignore[arg-type]
+
+    def count(self) -> int:
+        """How many articles are stored."""
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    _COLUMNS = "n, id, title, body, source, author, published, url, language, notes, origin"
+
+    @staticmethod
+    def _row(row: Sequence[object]) -> StoredArticle:
+        n, aid, title, body, source, author, published, url, language, notes, origin = row
+        return StoredArticle(
+            int(n),  # type: ignore[call-overload]
+            Article(
+                id=str(aid),
+                title=str(title),
+                body=str(body),
+                source=source,  # type: ignore[arg-type]
+                author=author,  # type: ignore[arg-type]
+                published=PartialDate.parse(published) if published else None,
+                url=url,  # type: ignore[arg-type]
+                language=language,  # type: ignore[arg-type]
+                notes=notes,  # type: ignore[arg-type]
+                origin=str(origin),
+            ),
+        )
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by id."""
+        row = self.db.execute(
+            f"SELECT {self._COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return self._row(row) if row else None
+
+    def articles(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """Several articles by id."""
+        found: dict[str, StoredArticle] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks})", tuple(part)
+            )
+            for row in rows:
+                stored = self._row(row)
+                found[stored.article.id] = stored
+        return found
+
+    def newest(self, offset: int, limit: int) -> list[StoredArticle]:
+        """Articles newest first (undated last), a page at a time."""
+        rows = self.db.execute(
+            f"SELECT {self._COLUMNS} FROM articles ORDER BY sort_key = ?, sort_key DESC, id "
+            "LIMIT ? OFFSET ?",
+            (UNDATED, limit, offset),
+        )
+        return [self._row(r) for r in rows]
+
+    def mentions_in(self, article_n: int) -> list[Mention]:
+        """The mentions in one article, in reading order (title first)."""
+        rows = self.db.execute(
+            "SELECT m.entity, m.field, m.start, m.end, a.title, a.body FROM mentions m "
+            "JOIN articles a ON a.n = m.article WHERE m.article = ? ORDER BY m.field, m.start",
+            (article_n,),
+        )
+        out = []
+        for entity, field, start, end, title, body in rows:
+            text = title if field == 0 else body
+            out.append(Mention(entity, FIELDS[field], start, end, text[start:end]))
+        return out
+
+    def mentions_of(self, entity_id: str) -> list[MentionRef]:
+        """Every mention of an entity in corpus order: by date (undated last), article, offset."""
+        rows = self.db.execute(
+            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end FROM mentions m "
+            "JOIN articles a ON a.n = m.article WHERE m.entity = ? "
+            "ORDER BY m.sort_key, m.article, m.field, m.start",
+            (entity_id,),
+        )
+        return [
+            MentionRef(entity_id, n, aid, key, FIELDS[field], start, end)
+            for n, aid, key, field, start, end in rows
+        ]
+
+    def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
+        """The mention of the same entity after (or before) `current`, in corpus order."""
+        op, order = (">", "ASC") if forward else ("<", "DESC")
+        row = self.db.execute(
+            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end FROM mentions m "
+            "JOIN articles a ON a.n = m.article WHERE m.entity = ? AND "
+            f"(m.sort_key, m.article, m.field, m.start) {op} (?, ?, ?, ?) "
+            f"ORDER BY m.sort_key {order}, m.article {order}, m.field {order}, m.start {order} "
+            "LIMIT 1",
+            (current.entity_id, *current.position),
+        ).fetchone()
+        if row is None:
+            return None
+        n, aid, key, field, start, end = row
+        return MentionRef(current.entity_id, n, aid, key, FIELDS[field], start, end)
+
+    def article_numbers_mentioning(self, entity_id: str) -> list[int]:
+        """The articles that mention an entity, in corpus order."""
+        rows = self.db.execute(
+            "SELECT DISTINCT article, sort_key FROM mentions WHERE entity = ? "
+            "ORDER BY sort_key, article",
+            (entity_id,),
+        )
+        return [r[0] for r in rows]
+
+    def entity_counts(self) -> dict[str, tuple[int, int]]:
+        """Entity id to (mentions, articles)."""
+        rows = self.db.execute(
+            "SELECT entity, count(*), count(DISTINCT article) FROM mentions GROUP BY entity"
+        )
+        return {entity: (mentions, articles) for entity, mentions, articles in rows}
