@@ -1,0 +1,114 @@
+"""The afreader app: a thin shell around the reader screen.
+
+`make_app` is the factory the command line and the tests share. Whoosh is not imported here:
+the reader screen opens the index in a worker after the first frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.commands import ReaderCommands
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+
+if TYPE_CHECKING:
+    from index import Engine
+
+__all__ = ["AfreaderApp", "make_app"]
+
+
+class AfreaderApp(App[None]):
+    """Search, read, and jump between the mentions of actors in a news corpus."""
+
+    TITLE = "afreader"
+    CSS_PATH = "reader.tcss"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit afreader", id="app.quit"),
+        Binding(
+            "question_mark", "help", "Help", tooltip="Every key, and what it does", id="app.help"
+        ),
+    ]
+
+    def __init__(
+        self,
+        corpus: Path | None = None,
+        index_dir: Path | None = None,
+        engine: Engine | None = None,
+        show_timings: bool = True,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self._engine = engine
+        self.show_timings = show_timings
+
+    def make_engine(self) -> Engine:
+        """The engine for this app's corpus (called from a worker thread)."""
+        if self._engine is None:
+            from index import Engine
+
+            self._engine = Engine(self.corpus, self.index_dir)
+        return self._engine
+
+    def on_mount(self) -> None:
+        self.push_screen(ReaderScreen())
+
+    def action_help(self) -> None:
+        """Show every key."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_rows(self)))
+
+
+def help_rows(app: App[object]) -> list[tuple[str, str, str]]:
+    """(key, description, where) for every binding of the app, its screens and widgets."""
+    from tui.screens.mentions import MentionsScreen
+    from tui.widgets.article import ArticleView
+    from tui.widgets.results import ResultsList
+    from tui.widgets.sidebar import EntitySidebar
+
+    rows: list[tuple[str, str, str]] = [
+        (
+            "Tab / Shift+Tab",
+            "Move between the search box, results, article and sidebar",
+            "everywhere",
+        ),
+        ("↑ ↓", "Move in a list or scroll the article", "lists, article"),
+        ("Enter", "Open the article / choose the actor / open the mention", "lists"),
+        (
+            "ctrl+p",
+            "Command palette: every action, go to actor, open article by title",
+            "everywhere",
+        ),
+    ]
+    tables = (
+        ("everywhere", AfreaderApp.BINDINGS),
+        ("reader", ReaderScreen.BINDINGS),
+        ("results", ResultsList.BINDINGS),
+        ("article", ArticleView.BINDINGS),
+        ("sidebar", EntitySidebar.BINDINGS),
+        ("mentions view", MentionsScreen.BINDINGS),
+    )
+    for where, bindings in tables:
+        for binding in bindings:
+            if not isinstance(binding, Binding):
+                continue
+            keys = " / ".join(app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+            rows.append((keys, binding.tooltip or binding.description, where))
+    return rows
+
+
+def make_app(
+    corpus: Path | None = None,
+    index_dir: Path | None = None,
+    engine: Engine | None = None,
+    show_timings: bool = True,
+) -> AfreaderApp:
+    """Build the app (the command line and the tests use this)."""
+    return AfreaderApp(corpus=corpus, index_dir=index_dir, engine=engine, show_timings=show_timings)

@@ -1,0 +1,303 @@
+"""The `afreader` command: the reader by default, and subcommands for scripts.
+
+    afreader [--corpus PATH] [--index-dir PATH]        open the reader
+    afreader search QUERY [--limit N] [--sort relevance|date] [--json]
+    afreader mentions [ENTITY] [--sort date|spelling] [--json]
+    afreader entities [--type person|organization|place] [--json]
+    afreader index [--rebuild]
+    afreader problems [--json]
+
+Exit codes: 0 results, 1 none found, 2 bad usage or input (message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from tui import __version__
+from tui.text import dumps_json, visible
+
+if TYPE_CHECKING:
+    from index import Engine
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_NONE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="a folder of .md/.txt articles or a .jsonl/.jsonl.gz file (default: the bundled corpus)",
+    )
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="where indexes live (default: $AFREADER_INDEX_DIR or the user cache directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (global options work before or after the subcommand)."""
+    parser = _Parser(
+        prog="afreader",
+        description="A keyboard-driven terminal reader for news about Afghan politics.",
+        epilog="Run 'afreader' alone to open the reader. Exit codes: 0 results, 1 none, 2 bad input.",
+    )
+    parser.add_argument("--version", action="version", version=f"afreader {__version__}")
+    _add_common(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    search = commands.add_parser("search", help="search the corpus (Whoosh query language)")
+    search.add_argument("query", help="e.g. 'Salih', '\"Northern Alliance\"', 'actor:dostum'")
+    search.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="at most N results (default 20)"
+    )
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="JSON Lines, one result a line")
+
+    mentions = commands.add_parser(
+        "mentions", help="keyword-in-context lines for an actor's mentions"
+    )
+    mentions.add_argument("entity", nargs="?", help="an id or any spelling (default: every entity)")
+    mentions.add_argument("--sort", choices=("date", "spelling"), default="date")
+    mentions.add_argument("--json", action="store_true", help="JSON Lines, one mention a line")
+
+    entities = commands.add_parser("entities", help="entities with mention and article counts")
+    entities.add_argument("--type", choices=("person", "organization", "place"))
+    entities.add_argument("--json", action="store_true", help="JSON Lines, one entity a line")
+
+    index = commands.add_parser("index", help="build or update the index, with a progress bar")
+    index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+
+    problems = commands.add_parser("problems", help="list articles that could not be read, and why")
+    problems.add_argument("--json", action="store_true", help="JSON Lines, one problem a line")
+
+    for sub in (search, mentions, entities, index, problems):
+        _add_common(sub, suppress=True)
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `afreader` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_app(args)
+        engine = _open_engine(args, rebuild=getattr(args, "rebuild", False))
+        handler = {
+            "search": _search,
+            "mentions": _mentions,
+            "entities": _entities,
+            "index": _index,
+            "problems": _problems,
+        }[args.command]
+        return handler(engine, args, sys.stdout)
+    except UsageError as error:
+        print(f"afreader: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("afreader: interrupted; what was indexed is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from tui.app import make_app
+
+    app = make_app(corpus=args.corpus, index_dir=args.index_dir)
+    app.run()
+    return app.return_code or 0
+
+
+def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
+    from corpus import CorpusError, GazetteerError
+    from index import Engine, EngineError, IndexBusy
+    from tui.progress import progress_bar
+
+    try:
+        engine = Engine(args.corpus, args.index_dir, procs=2)
+        with progress_bar(sys.stderr) as callback:
+            if rebuild or args.command == "index":
+                engine.update(callback, rebuild=rebuild)
+            else:
+                engine.open(callback)
+    except (CorpusError, GazetteerError, EngineError, IndexBusy) as error:
+        raise UsageError(str(error)) from None
+    errors = [p for p in engine.problems() if p.severity == "error"]
+    if errors:
+        print(
+            f"afreader: {len(errors)} article(s) could not be read; 'afreader problems' lists them",
+            file=sys.stderr,
+        )
+    return engine
+
+
+def _search(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    from index import QueryError
+
+    try:
+        results = engine.search(args.query, limit=args.limit, sort=args.sort)
+    except QueryError as error:
+        raise UsageError(f"bad query: {error}") from None
+    for hit in results.hits:
+        article = hit.article.article
+        published = article.published.iso if article.published else None
+        if args.json:
+            record = {
+                "article_id": article.id,
+                "title": article.title,
+                "published": published,
+                "source": article.source,
+                "score": round(hit.score, 4) if hit.score is not None else None,
+                "snippet": hit.snippet.text,
+                "highlights": [list(span) for span in hit.snippet.spans],
+                "matched": list(hit.matched),
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            score = f"{hit.score:7.2f}" if hit.score is not None else "       "
+            out.write(f"{score}  {published or 'undated':10}  {visible(article.title)}\n")
+            where = visible(article.source or "source unknown")
+            matched = (
+                f"  [matched: {', '.join(visible(m) for m in hit.matched)}]" if hit.matched else ""
+            )
+            out.write(f"         {where} · {article.id}{matched}\n")
+            out.write(f"         {_marked(hit.snippet.text, hit.snippet.spans)}\n\n")
+    if not args.json:
+        print(
+            f"{results.total} article(s) match; showing {len(results.hits)} "
+            f"({results.seconds * 1000:.0f} ms)",
+            file=sys.stderr,
+        )
+    return EXIT_OK if results.hits else EXIT_NONE
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The snippet with hits between » and « (plain text, safe in any terminal)."""
+    shown = visible(text)
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [shown[last:start], "»", shown[start:end], "«"]
+        last = end
+    parts.append(shown[last:])
+    return "".join(parts)
+
+
+def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    if args.entity:
+        found = engine.resolve_entity(args.entity)
+        if not found:
+            raise UsageError(f"no entity called {args.entity!r}; 'afreader entities' lists them")
+        targets = found
+    else:
+        targets = list(engine.gazetteer.entities)
+    lines = [line for entity in targets for line in engine.kwic(engine.mentions_of(entity.id))]
+    if args.sort == "spelling":
+        lines.sort(key=lambda k: (k.text.casefold(), k.ref.position))
+    else:
+        lines.sort(key=lambda k: k.ref.position)
+    for line in lines:
+        article = line.article.article
+        entity = engine.entity(line.ref.entity_id)
+        published = article.published.iso if article.published else None
+        if args.json:
+            record = {
+                "article_id": article.id,
+                "title": article.title,
+                "published": published,
+                "entity_id": line.ref.entity_id,
+                "entity": entity.name if entity else line.ref.entity_id,
+                "type": entity.type if entity else None,
+                "field": line.ref.field,
+                "start": line.ref.start,
+                "end": line.ref.end,
+                "text": line.text,
+                "left": line.left,
+                "right": line.right,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(
+                f"{visible(line.left)[-40:]:>40} [{visible(line.text)}] {visible(line.right)[:40]:<40}"
+                f"  {published or 'undated'}  {article.id}\n"
+            )
+    return EXIT_OK if lines else EXIT_NONE
+
+
+def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    stats = engine.entities(args.type)
+    for item in stats:
+        entity = item.entity
+        if args.json:
+            record = {
+                "id": entity.id,
+                "name": entity.name,
+                "type": entity.type,
+                "aliases": [*entity.aliases, *entity.shared_aliases],
+                "mentions": item.mentions,
+                "articles": item.articles,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(
+                f"{item.mentions:6d} {item.articles:6d}  {entity.type:12}  {entity.id:32}  {entity.name}\n"
+            )
+    return EXIT_OK if stats else EXIT_NONE
+
+
+def _index(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(f"{engine.count()} articles indexed in {engine.root}\n")
+    return EXIT_OK
+
+
+def _problems(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    problems = engine.problems()
+    for problem in problems:
+        if args.json:
+            record = {
+                "path": problem.path,
+                "line": problem.line,
+                "field": problem.field,
+                "severity": problem.severity,
+                "message": problem.message,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(visible(str(problem)) + "\n")
+    return EXIT_OK if problems else EXIT_NONE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

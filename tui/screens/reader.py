@@ -1,0 +1,588 @@
+"""The main screen: the mediator between the search box, results, article pane and sidebar.
+
+Widgets never talk to each other: each posts a message (`SearchBar.QueryChanged`,
+`ResultsList.ArticleChosen`, `EntitySidebar.ActorChosen`) and this screen calls methods on the
+others. Everything slow (opening the index, searches, loading an article, finding the next
+mention in another article) runs in a thread worker that only posts a message back; the
+handler drops results that are no longer wanted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.messages import (
+    ActorArticlesCounted,
+    ArticleLoaded,
+    IndexFailed,
+    IndexProgressed,
+    IndexReady,
+    MentionFound,
+    SearchFailed,
+    SearchFinished,
+    SearchKey,
+    Target,
+)
+from tui.navigation import History, MarkCursor, Place
+from tui.widgets.article import ArticleView, Mark
+from tui.widgets.results import ResultsList
+from tui.widgets.search_bar import FilterChip, SearchBar
+from tui.widgets.sidebar import EntitySidebar
+
+if TYPE_CHECKING:
+    from index import Engine, Mention, MentionRef, StoredArticle
+    from tui.app import AfreaderApp
+
+__all__ = ["ReaderScreen"]
+
+PAGE_SIZE = 50
+
+
+def _binding(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip, id=f"reader.{action}")
+
+
+class ReaderScreen(Screen[None]):
+    """Search, read, and jump between the mentions of an actor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("slash", "focus_search", "Search", "Put the cursor in the search box"),
+        _binding("n", "next_hit", "Next hit", "Go to the next hit of the query in the article"),
+        Binding(
+            "N",
+            "previous_hit",
+            "Prev hit",
+            show=False,
+            tooltip="Go to the previous hit",
+            id="reader.previous_hit",
+            key_display="N",
+        ),
+        _binding(
+            "right_square_bracket",
+            "next_mention",
+            "Next mention",
+            "Next mention of the chosen actor, on into later articles",
+        ),
+        _binding(
+            "left_square_bracket",
+            "previous_mention",
+            "Prev mention",
+            "Previous mention of the chosen actor, back into earlier articles",
+            show=False,
+        ),
+        _binding(
+            "m", "mentions_view", "Mentions", "Every mention of the chosen actor across the corpus"
+        ),
+        _binding(
+            "f", "filter_actor", "Filter", "Show only the articles that mention the chosen actor"
+        ),
+        _binding("s", "toggle_sort", "Sort", "Sort results by relevance or by date", show=False),
+        _binding("e", "toggle_sidebar", "Entities", "Show or hide the entity sidebar", show=False),
+        _binding(
+            "p", "problems", "Problems", "Articles that could not be read, and why", show=False
+        ),
+        _binding(
+            "backspace,alt+left",
+            "back",
+            "Back",
+            "Go back to where you were before the last jump",
+            show=False,
+        ),
+        _binding(
+            "escape",
+            "escape",
+            "Back out",
+            "Close the view, clear the filter, return to the search box",
+            show=False,
+        ),
+    ]
+
+    search_bar = getters.query_one("#search", SearchBar)
+    results = getters.query_one("#results", ResultsList)
+    article_view = getters.query_one("#article", ArticleView)
+    sidebar = getters.query_one("#entities", EntitySidebar)
+    position = getters.query_one("#position", Static)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.engine: Engine | None = None
+        self.query_text = ""
+        self.sort = "relevance"
+        self.actor_filter: str | None = None
+        self.actor: str | None = None
+        self.hits = MarkCursor()
+        self.mentions = MarkCursor()
+        self.article_mentions: list[Mention] = []
+        self.actor_articles: dict[str, list[int]] = {}
+        self.history = History()
+        self._last_moved = "hit"
+
+    @property
+    def reader_app(self) -> AfreaderApp:
+        """The app, typed."""
+        from tui.app import AfreaderApp
+
+        assert isinstance(self.app, AfreaderApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search")
+        with Vertical(id="building"):
+            yield Static("Opening the index…", id="building-label")
+            yield ProgressBar(id="building-bar", show_eta=True)
+        with Horizontal(id="main"):
+            yield ResultsList(id="results")
+            yield ArticleView(id="article")
+            yield EntitySidebar(id="entities")
+        yield Static(id="position")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.search_bar.input.focus()
+        self._open_index()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < 100
+        self.sidebar.set_class(narrow and not self.sidebar.has_class("-pinned"), "-hidden")
+
+    # --- the index --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _open_index(self) -> None:
+        from index import EngineError, IndexBusy  # imported after the first frame
+
+        def progressed(progress: object) -> None:
+            self.post_message(IndexProgressed(progress))  # type: ignore[arg-type]
+
+        try:
+            engine = self.reader_app.make_engine()
+            report = engine.open(progressed)
+        except (EngineError, IndexBusy, OSError) as error:
+            self.post_message(IndexFailed(str(error)))
+            return
+        self.post_message(IndexReady(engine, report))
+
+    @on(IndexProgressed)
+    def _index_progressed(self, message: IndexProgressed) -> None:
+        progress = message.progress
+        self.query_one("#building").display = True
+        self.query_one("#building-label", Static).update(
+            f"Building the index: {progress.done:,} articles"
+            + (f" of {progress.total:,}" if progress.total else "")
+        )
+        self.query_one("#building-bar", ProgressBar).update(
+            total=progress.total, progress=progress.done
+        )
+
+    @on(IndexReady)
+    def _index_ready(self, message: IndexReady) -> None:
+        self.engine = message.engine
+        self.query_one("#building").display = False
+        errors = [p for p in message.engine.problems() if p.severity == "error"]
+        if errors:
+            self.notify(
+                f"{len(errors)} article(s) could not be read: press p to see which and why.",
+                severity="warning",
+                timeout=8,
+            )
+        self._search_now()
+
+    @on(IndexFailed)
+    def _index_failed(self, message: IndexFailed) -> None:
+        self.query_one("#building-label", Static).update(
+            f"Cannot open the index: {message.message}"
+        )
+        self.query_one("#building-bar").display = False
+
+    # --- searching --------------------------------------------------------------------------
+
+    @on(SearchBar.QueryChanged)
+    def _query_changed(self, message: SearchBar.QueryChanged) -> None:
+        if message.query != self.query_text or message.submitted:
+            self.query_text = message.query
+            self._search_now()
+        if message.submitted:
+            self.results.focus()
+
+    def _key(self) -> SearchKey:
+        return SearchKey(self.query_text, self.sort, self.actor_filter)
+
+    def _search_now(self, offset: int = 0) -> None:
+        if self.engine is not None:
+            self._search(self.engine, self._key(), offset)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, engine: Engine, key: SearchKey, offset: int) -> None:
+        from index import QueryError
+
+        try:
+            results = engine.search(
+                key.query, offset=offset, limit=PAGE_SIZE, sort=key.sort, actor=key.actor
+            )
+        except QueryError as error:
+            if not get_current_worker().is_cancelled:
+                self.post_message(SearchFailed(key, str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchFinished(key, results))
+
+    @on(SearchFinished)
+    def _search_finished(self, message: SearchFinished) -> None:
+        if message.key != self._key():
+            return  # a newer query is in the box
+        results = message.results
+        self.results.show(results)
+        shown = f"{results.total:,} article{'s' if results.total != 1 else ''}"
+        if self.reader_app.show_timings:
+            shown += f" · {results.seconds * 1000:.0f} ms"
+        shown += f" · by {results.sort}"
+        self.search_bar.show_status(shown)
+        if results.offset == 0 and self.article_view.article is not None and self.query_text:
+            self._load_article(self.article_view.article.article.id, Target("keep"))
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if message.key == self._key():
+            self.search_bar.show_status(message.message, error=True)
+
+    @on(ResultsList.MoreWanted)
+    def _more_wanted(self, message: ResultsList.MoreWanted) -> None:
+        self._search_now(offset=message.offset)
+
+    @on(Input.Submitted)
+    def _stop_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @on(ResultsList.ArticleChosen)
+    def _article_chosen(self, message: ResultsList.ArticleChosen) -> None:
+        self._leave_mark()
+        self._load_article(message.article_id, Target("first-hit"))
+        self.article_view.focus()
+
+    def _leave_mark(self) -> None:
+        article = self.article_view.article
+        if article is not None:
+            self.history.push(Place(article.article.id, self.article_view.scroll_y, self.actor))
+
+    def _load_article(self, article_id: str, target: Target) -> None:
+        if self.engine is not None:
+            self._fetch_article(self.engine, article_id, target, self.query_text)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _fetch_article(self, engine: Engine, article_id: str, target: Target, query: str) -> None:
+        from index import QueryError
+
+        stored = engine.article(article_id)
+        if stored is None:
+            self.post_message(IndexFailed(f"the article {article_id!r} is no longer in the index"))
+            return
+        try:
+            hits = engine.highlights(query, stored)
+        except QueryError:
+            hits = {"title": [], "body": []}
+        mentions = engine.mentions_in(stored)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(stored, hits, mentions, target, query))
+
+    @on(ArticleLoaded)
+    async def _article_loaded(self, message: ArticleLoaded) -> None:
+        if self.engine is None:
+            return
+        keep = message.target.kind == "keep"
+        same = (
+            self.article_view.article is not None
+            and self.article_view.article.n == message.article.n
+        )
+        if not (keep and same):
+            await self.article_view.show(message.article)
+        self.article_mentions = message.mentions
+        self.sidebar.show(message.mentions, self.engine.gazetteer)
+        self.hits.reset(
+            [
+                Mark(field, s, e, "hit")
+                for field in ("title", "body")
+                for s, e in message.hits[field]
+            ]
+        )
+        self._reset_actor_marks()
+        target = message.target
+        if target.kind == "first-hit" and self.hits.marks:
+            self._move(self.hits, forward=True)
+        elif target.kind == "mention":
+            mark = self.mentions.point_at(target.field, target.start)
+            self._last_moved = "mention"
+            self._refresh_marks(scroll_to=mark)
+        elif target.kind == "scroll":
+            self._refresh_marks()
+            self.call_after_refresh(self.article_view.scroll_to, y=target.scroll_y, animate=False)
+        else:
+            self._refresh_marks()
+
+    def _reset_actor_marks(self) -> None:
+        self.mentions.reset(
+            [
+                Mark(m.field, m.start, m.end, "mention")
+                for m in self.article_mentions
+                if m.entity_id == self.actor
+            ]
+        )
+
+    def _refresh_marks(self, scroll_to: Mark | None = None) -> None:
+        current = self.hits.current if self._last_moved == "hit" else self.mentions.current
+        self.article_view.set_marks([*self.hits.marks, *self.mentions.marks], current)
+        if scroll_to is not None:
+            self.call_after_refresh(self.article_view.scroll_to_mark, scroll_to)
+        self._update_position()
+
+    def _move(self, cursor: MarkCursor, forward: bool) -> bool:
+        mark = cursor.step(forward)
+        if mark is None:
+            return False
+        self._last_moved = "hit" if cursor is self.hits else "mention"
+        self._refresh_marks(scroll_to=mark)
+        return True
+
+    def _update_position(self) -> None:
+        parts = []
+        hits = self.hits.describe("hit")
+        if hits:
+            parts.append(hits)
+        if self.actor is not None and self.engine is not None:
+            entity = self.engine.entity(self.actor)
+            name = entity.name if entity else self.actor
+            where = self.mentions.describe("mention") or "no mention"
+            line = f"{name}: {where} in this article"
+            numbers = self.actor_articles.get(self.actor)
+            article = self.article_view.article
+            if numbers and article is not None and article.n in numbers:
+                line += f" · article {numbers.index(article.n) + 1} of {len(numbers)}"
+            elif numbers:
+                line += f" · {len(numbers)} articles"
+            parts.append(line)
+        self.position.update(" │ ".join(parts) if parts else "")
+
+    # --- actors and mentions ----------------------------------------------------------------
+
+    @on(EntitySidebar.ActorChosen)
+    def _actor_chosen(self, message: EntitySidebar.ActorChosen) -> None:
+        self.choose_actor(message.entity_id)
+
+    def choose_actor(self, entity_id: str) -> None:
+        """Make an entity the actor whose mentions are marked and jumped between."""
+        self.actor = entity_id
+        self.sidebar.choose(entity_id)
+        self._reset_actor_marks()
+        if self.mentions.marks:
+            self._move(self.mentions, forward=True)
+        else:
+            self._refresh_marks()
+        if self.engine is not None and entity_id not in self.actor_articles:
+            self._count_actor_articles(self.engine, entity_id)
+
+    @work(thread=True, group="actor", exit_on_error=False)
+    def _count_actor_articles(self, engine: Engine, entity_id: str) -> None:
+        numbers = engine.store.article_numbers_mentioning(entity_id)
+        self.post_message(ActorArticlesCounted(entity_id, numbers))
+
+    @on(ActorArticlesCounted)
+    def _actor_articles_counted(self, message: ActorArticlesCounted) -> None:
+        self.actor_articles[message.entity_id] = message.article_numbers
+        self._update_position()
+
+    def _jump_mention(self, forward: bool) -> None:
+        if self.actor is None:
+            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
+            return
+        if self._move(self.mentions, forward):
+            return
+        if self.engine is None:
+            return
+        ref = self._edge_ref(forward)
+        if ref is not None:
+            self._find_mention(self.engine, ref, forward)
+
+    def _edge_ref(self, forward: bool) -> MentionRef | None:
+        """A position to search from: the current mention, or the article's edge."""
+        from index import MentionRef
+
+        article = self.article_view.article
+        if article is None or self.actor is None:
+            return None
+        key = self._sort_key(article)
+        mark = self.mentions.current
+        if mark is not None:
+            field, start = mark.field, mark.start
+        elif forward:
+            field, start = "body", 2**62
+        else:
+            field, start = "title", -1
+        return MentionRef(self.actor, article.n, article.article.id, key, field, start, start)
+
+    @staticmethod
+    def _sort_key(article: StoredArticle) -> str:
+        from index.store import sort_key
+
+        return sort_key(article.article.published)
+
+    @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
+    def _find_mention(self, engine: Engine, ref: MentionRef, forward: bool) -> None:
+        found = engine.next_mention(ref, forward)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MentionFound(ref.entity_id, found, forward))
+
+    @on(MentionFound)
+    def _mention_found(self, message: MentionFound) -> None:
+        if message.entity_id != self.actor:
+            return
+        if message.ref is None:
+            entity = self.engine.entity(message.entity_id) if self.engine else None
+            name = entity.name if entity else message.entity_id
+            self.notify(
+                f"No {'later' if message.forward else 'earlier'} mention of {name}.", timeout=3
+            )
+            return
+        self.open_at_mention(message.ref)
+
+    def open_at_mention(self, ref: MentionRef) -> None:
+        """Open an article with the pointer on one mention (remembering where we were)."""
+        self._leave_mark()
+        if self.actor != ref.entity_id:
+            self.actor = ref.entity_id
+            self.sidebar.choose(ref.entity_id)
+            if self.engine is not None and ref.entity_id not in self.actor_articles:
+                self._count_actor_articles(self.engine, ref.entity_id)
+        self._load_article(ref.article_id, Target("mention", ref.field, ref.start))
+
+    def go_to_actor(self, entity_id: str) -> None:
+        """Choose an actor and, unless the open article mentions it, open its first mention."""
+        self.choose_actor(entity_id)
+        if self.mentions.marks or self.engine is None:
+            return
+        from index import MentionRef
+
+        start = MentionRef(entity_id, -1, "", "", "title", -1, -1)
+        self._find_mention(self.engine, start, True)
+
+    def open_article(self, article_id: str) -> None:
+        """Open an article by id (from the command palette)."""
+        self._leave_mark()
+        self._load_article(article_id, Target("first-hit"))
+        self.article_view.focus()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.search_bar.input.focus()
+
+    def action_next_hit(self) -> None:
+        """Next hit of the query in this article."""
+        if not self._move(self.hits, True) and self.hits.marks:
+            self.notify("That was the last hit in this article.", timeout=2)
+
+    def action_previous_hit(self) -> None:
+        """Previous hit of the query in this article."""
+        if not self._move(self.hits, False) and self.hits.marks:
+            self.notify("That was the first hit in this article.", timeout=2)
+
+    def action_next_mention(self) -> None:
+        """Next mention of the chosen actor (into later articles)."""
+        self._jump_mention(True)
+
+    def action_previous_mention(self) -> None:
+        """Previous mention of the chosen actor (into earlier articles)."""
+        self._jump_mention(False)
+
+    def action_mentions_view(self) -> None:
+        """Every mention of the chosen actor, as keyword-in-context lines."""
+        if self.actor is None or self.engine is None:
+            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
+            return
+        from tui.screens.mentions import MentionsScreen
+
+        def chosen(ref: MentionRef | None) -> None:
+            if ref is not None:
+                self.open_at_mention(ref)
+                self.article_view.focus()
+
+        self.app.push_screen(MentionsScreen(self.engine, self.actor), chosen)
+
+    def action_filter_actor(self) -> None:
+        """Filter the results to the articles that mention the chosen actor (again to remove)."""
+        if self.actor_filter is not None:
+            self.set_actor_filter(None)
+        elif self.actor is None:
+            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
+        else:
+            self.set_actor_filter(self.actor)
+
+    def set_actor_filter(self, entity_id: str | None) -> None:
+        """Show only articles mentioning an entity (None: all)."""
+        self.actor_filter = entity_id
+        entity = self.engine.entity(entity_id) if (self.engine and entity_id) else None
+        self.search_bar.show_filter(entity.name if entity else entity_id)
+        self._search_now()
+
+    @on(FilterChip.Removed)
+    def _chip_removed(self) -> None:
+        self.set_actor_filter(None)
+
+    def action_toggle_sort(self) -> None:
+        """Sort by relevance or by date."""
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self._search_now()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the entity sidebar."""
+        hidden = not self.sidebar.has_class("-hidden")
+        self.sidebar.set_class(hidden, "-hidden")
+        self.sidebar.set_class(not hidden, "-pinned")
+
+    def action_problems(self) -> None:
+        """Articles that could not be read, and why."""
+        if self.engine is None:
+            return
+        from tui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.engine.problems()))
+
+    def action_back(self) -> None:
+        """Return to where you were before the last jump."""
+        place = self.history.pop()
+        if place is None:
+            self.notify("Nowhere to go back to.", timeout=2)
+            return
+        if place.actor is not None and place.actor != self.actor:
+            self.actor = place.actor
+            self.sidebar.choose(place.actor)
+        self._load_article(place.article_id, Target("scroll", scroll_y=place.scroll_y))
+
+    def action_escape(self) -> None:
+        """Step back: clear the filter, then return to the search box."""
+        if self.actor_filter is not None:
+            self.set_actor_filter(None)
+        elif self.focused is not self.search_bar.input:
+            self.search_bar.input.focus()
+
+    # --- worker errors ----------------------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"Something went wrong ({type(error).__name__}): {error}",
+                title="afreader",
+                severity="error",
+                timeout=10,
+            )

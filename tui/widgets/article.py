@@ -1,0 +1,172 @@
+"""The article pane: header, then the text with query hits and an actor's mentions marked.
+
+The text is data: each paragraph is a `Content` built from the text (control characters made
+visible, one for one), styled by character spans; nothing in an article is parsed as markup.
+Marks are component classes, so themes can restyle them. Each paragraph is its own widget, so
+a mark can be scrolled to the centre of the pane by its character offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from tui.text import visible
+
+if TYPE_CHECKING:
+    from index import StoredArticle
+
+__all__ = ["ArticleView", "Mark"]
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span to mark: in `field` ("title" or "body"), of `kind` ("hit" or "mention")."""
+
+    field: str
+    start: int
+    end: int
+    kind: str
+
+
+class Paragraph(Static):
+    """One paragraph of an article; `start` is its offset in the body."""
+
+    def __init__(self, start: int, end: int) -> None:
+        super().__init__(classes="paragraph")
+        self.start = start
+        self.end = end
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    """Shows one article and moves between its marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j",
+            "scroll_down",
+            "Scroll down",
+            show=False,
+            tooltip="Scroll the article down",
+            id="article.down",
+        ),
+        Binding(
+            "k",
+            "scroll_up",
+            "Scroll up",
+            show=False,
+            tooltip="Scroll the article up",
+            id="article.up",
+        ),
+        Binding(
+            "space",
+            "page_down",
+            "Page down",
+            show=False,
+            tooltip="One page down",
+            id="article.page",
+        ),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--hit",
+        "article--hit-current",
+        "article--mention",
+        "article--mention-current",
+    }
+    DEFAULT_CSS = """
+    ArticleView { padding: 0 2; }
+    ArticleView #article-title { text-style: bold; color: $text-primary; margin-top: 1; }
+    ArticleView #article-meta { color: $text-muted; margin-bottom: 1; }
+    ArticleView #article-body { height: auto; }
+    ArticleView .paragraph { margin-bottom: 1; }
+    ArticleView > .article--hit { text-style: bold; color: $text-warning; background: $warning-muted; }
+    ArticleView > .article--hit-current { text-style: bold reverse; color: $text-warning; }
+    ArticleView > .article--mention { text-style: underline; color: $text-accent; background: $accent-muted; }
+    ArticleView > .article--mention-current { text-style: bold reverse; color: $text-accent; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: StoredArticle | None = None
+        self._marks: list[Mark] = []
+        self._current: Mark | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-title")
+        yield Static(Content("Choose an article to read it here."), id="article-meta")
+        yield Vertical(id="article-body")
+
+    async def show(self, article: StoredArticle) -> None:
+        """Replace the pane's content with an article."""
+        self.article = article
+        self._marks, self._current = [], None
+        text = article.article
+        date = text.published.iso if text.published else "date unknown"
+        meta = [text.source or "source unknown", date]
+        if text.author:
+            meta.insert(1, f"by {text.author}")
+        self.query_one("#article-meta", Static).update(Content(visible(" · ".join(meta))))
+        body = self.query_one("#article-body", Vertical)
+        paragraphs = [Paragraph(m.start(), m.end()) for m in _PARAGRAPH.finditer(text.body)]
+        with self.app.batch_update():
+            await body.remove_children()
+            await body.mount_all(paragraphs)
+            self._render_marks()
+        self.scroll_home(animate=False)
+
+    def set_marks(self, marks: Sequence[Mark], current: Mark | None = None) -> None:
+        """Mark hits and mentions; `current` gets the stronger style."""
+        self._marks, self._current = list(marks), current
+        self._render_marks()
+
+    def _style(self, name: str) -> Style:
+        return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
+
+    def _styled(self, text: str, offset: int, field: str) -> Content:
+        content = Content(visible(text))
+        end = offset + len(text)
+        for mark in sorted(self._marks, key=lambda m: m.kind == "mention"):
+            if mark.field != field or mark.end <= offset or mark.start >= end:
+                continue
+            name = f"article--{mark.kind}"
+            if mark == self._current:
+                name += "-current"
+            content = content.stylize(
+                self._style(name), max(mark.start, offset) - offset, min(mark.end, end) - offset
+            )
+        return content
+
+    def _render_marks(self) -> None:
+        if self.article is None:
+            return
+        text = self.article.article
+        self.query_one("#article-title", Static).update(self._styled(text.title, 0, "title"))
+        for paragraph in self.query(Paragraph):
+            paragraph.update(
+                self._styled(text.body[paragraph.start : paragraph.end], paragraph.start, "body")
+            )
+
+    def scroll_to_mark(self, mark: Mark) -> None:
+        """Scroll so the mark is in the middle of the pane."""
+        if mark.field == "title":
+            self.scroll_home(animate=False)
+            return
+        for paragraph in self.query(Paragraph):
+            if paragraph.start <= mark.start < paragraph.end or mark.start < paragraph.start:
+                # Estimate the line of the mark inside a long paragraph from its offset.
+                share = (mark.start - paragraph.start) / max(1, paragraph.end - paragraph.start)
+                line = int(share * paragraph.outer_size.height)
+                target = paragraph.virtual_region.y + line - self.size.height // 2
+                self.scroll_to(y=max(0, target), animate=False)
+                return

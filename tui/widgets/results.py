@@ -1,0 +1,119 @@
+"""The results list: title, source, date and a one-line snippet with the hits highlighted.
+
+Results arrive a page at a time: when the highlight nears the end of what is loaded, the list
+asks for more (`MoreWanted`), so a query with 30,000 hits scrolls without loading them all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.style import Style
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.text import visible
+
+if TYPE_CHECKING:
+    from index import Hit, SearchResults
+
+__all__ = ["ResultsList"]
+
+LOAD_AHEAD = 10
+
+
+class ResultsList(OptionList):
+    """Search results; Enter opens the highlighted article."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next result", id="results.down"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous result", id="results.up"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"results--hit", "results--meta", "results--title"}
+    DEFAULT_CSS = """
+    ResultsList { border: none; }
+    ResultsList > .results--hit { text-style: bold reverse; color: $text-warning; }
+    ResultsList > .results--meta { color: $text-muted; }
+    ResultsList > .results--title { text-style: bold; }
+    """
+
+    class ArticleChosen(Message):
+        """The person chose an article to read."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class MoreWanted(Message):
+        """The highlight is near the end of the loaded results: fetch the next page."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.total = 0
+        self._asked_for = -1
+
+    def show(self, results: SearchResults) -> None:
+        """Show a first page (replacing what was there) or append a later one."""
+        options = [Option(self._prompt(hit), id=hit.article.article.id) for hit in results.hits]
+        if results.offset == 0:
+            self.set_options(options)
+            self._asked_for = -1
+            if options:
+                self.highlighted = 0
+        else:
+            known = {self.get_option_at_index(i).id for i in range(self.option_count)}
+            self.add_options(o for o in options if o.id not in known)
+        self.total = results.total
+
+    def _style(self, name: str) -> Style:
+        return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
+
+    def _prompt(self, hit: Hit) -> Content:
+        article = hit.article.article
+        date = article.published.iso if article.published else "undated"
+        source = article.source or "source unknown"
+        title = Content(visible(article.title)).stylize(self._style("results--title"))
+        meta = Content(visible(f"{source} · {date}")).stylize(self._style("results--meta"))
+        if hit.matched:
+            meta = meta.append(
+                Content(visible(f" · matched: {', '.join(hit.matched)}")).stylize(
+                    self._style("results--meta")
+                )
+            )
+        snippet = Content(visible(hit.snippet.text))
+        hit_style = self._style("results--hit")
+        for start, end in hit.snippet.spans:
+            snippet = snippet.stylize(hit_style, start, end)
+        return Content("\n").join([title, meta, snippet])
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.ArticleChosen(event.option.id))
+
+    @on(OptionList.OptionHighlighted)
+    def _near_end(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        loaded = self.option_count
+        if (
+            event.option_index >= loaded - LOAD_AHEAD
+            and loaded < self.total
+            and self._asked_for != loaded
+        ):
+            self._asked_for = loaded
+            self.post_message(self.MoreWanted(loaded))
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted article, if any."""
+        option = self.highlighted_option
+        return option.id if option is not None else None
