@@ -32,7 +32,7 @@ class EntitySidebar(OptionList):
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous entity", id="sidebar.up"),
     ]
     DEFAULT_CSS = """
-    EntitySidebar { width: 34; border: none; border-left: solid $panel-lighten-2; }
+    EntitySidebar { width: 28; border: none; border-left: solid $panel-lighten-2; }
     EntitySidebar.-hidden { display: none; }
     """
 

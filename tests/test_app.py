@@ -1,0 +1,454 @@
+"""The reader app, driven with the Pilot like a person at the keyboard (real engine, real index)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+from textual.worker import WorkerState
+
+from index import Engine
+from tui.app import AfreaderApp, make_app
+from tui.screens.help import HelpScreen
+from tui.screens.mentions import MentionsScreen
+from tui.screens.problems import ProblemsScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.article import ArticleView, Paragraph
+from tui.widgets.search_bar import DEBOUNCE_SECONDS, FilterChip
+
+SIZE = (140, 40)
+
+
+@pytest.fixture(scope="module")
+def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus, built once for this module."""
+    root = tmp_path_factory.mktemp("app-index")
+    engine = Engine(None, root)
+    engine.open()
+    engine.close()
+    return root
+
+
+@pytest.fixture
+def app(app_index: Path) -> AfreaderApp:
+    """A fresh app over the prebuilt index (timings hidden so the screen is deterministic)."""
+    return make_app(engine=Engine(None, app_index), show_timings=False)
+
+
+async def settle(app: AfreaderApp, pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages land (a handler may start another worker).
+
+    Polls rather than `wait_for_complete()`, which raises for a worker that a newer one
+    cancelled: in this app that is normal (a newer keystroke cancels the older search).
+    """
+    for _ in range(4):
+        for _ in range(1000):
+            if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+
+
+async def search(app: AfreaderApp, pilot: Pilot[None], query: str) -> ReaderScreen:
+    """Type a query the fast way (setting the value) and wait past the debounce."""
+    screen = reader(app)
+    screen.search_bar.input.value = query
+    await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+    await settle(app, pilot)
+    return screen
+
+
+def reader(app: AfreaderApp) -> ReaderScreen:
+    """The reader screen (the base of the stack)."""
+    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def status(screen: ReaderScreen) -> str:
+    """What the search status says."""
+    return str(screen.query_one("#search-status", Static).render())
+
+
+def position(screen: ReaderScreen) -> str:
+    """What the position line says."""
+    return str(screen.position.render())
+
+
+def shown_article(screen: ReaderScreen) -> str | None:
+    """The id of the article in the pane."""
+    article = screen.article_view.article
+    return article.article.id if article else None
+
+
+async def open_first_result(app: AfreaderApp, pilot: Pilot[None]) -> ReaderScreen:
+    """Focus the results and press Enter on the first one."""
+    screen = reader(app)
+    screen.results.focus()
+    screen.results.highlighted = 0
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return screen
+
+
+async def choose_actor(app: AfreaderApp, pilot: Pilot[None], entity_id: str) -> ReaderScreen:
+    """Move to the sidebar and press Enter on an entity."""
+    screen = reader(app)
+    screen.sidebar.focus()
+    screen.sidebar.highlighted = screen.sidebar.get_option_index(entity_id)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return screen
+
+
+async def test_start_lists_every_article_newest_first(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        engine = screen.engine
+        assert engine is not None
+        ids = [screen.results.get_option_at_index(i).id for i in range(screen.results.option_count)]
+        expected = [h.article.article.id for h in engine.search("", limit=50).hits]
+        assert ids == expected and len(ids) == 5
+        assert ids[0].startswith("2025-12")
+        assert status(screen).startswith("5 articles")
+        assert app.focused is screen.search_bar.input
+
+
+async def test_search_as_you_type_and_spelling_expansion(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Salih")
+        assert screen.results.option_count == 1
+        assert status(screen).startswith("1 article")
+        prompt = str(screen.results.get_option_at_index(0).prompt)
+        assert "matched:" in prompt and "Saleh" in prompt
+
+
+async def test_typing_with_keys_searches_after_the_debounce(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"Noor")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        screen = reader(app)
+        assert screen.query_text == "Noor"
+        assert screen.results.option_count == 4
+
+
+async def test_stale_results_are_dropped(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        assert screen.engine is not None
+        screen.query_text = "Dostum"
+        screen._search_now()
+        screen.query_text = "Punjshir"  # a newer query arrives before the first returns
+        screen._search_now()
+        await settle(app, pilot)
+        assert screen.results.option_count == 1
+        assert screen.results.highlighted_id is not None
+        assert screen.results.highlighted_id.startswith("2021-08")
+
+
+async def test_bad_query_shows_a_message_not_a_crash(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, '"unclosed')
+        assert "unclosed quote" in status(screen)
+        assert screen.query_one("#search-status").has_class("-error")
+        screen = await search(app, pilot, "published:yesterday")
+        assert "not a date" in status(screen)
+
+
+async def test_enter_opens_and_n_moves_between_hits(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Taliban")
+        screen = await open_first_result(app, pilot)
+        assert shown_article(screen) is not None
+        total = len(screen.hits.marks)
+        assert total > 1
+        assert position(screen).startswith(f"hit 1 of {total}")
+        await pilot.press("n")
+        assert position(screen).startswith(f"hit 2 of {total}")
+        await pilot.press("N")
+        assert position(screen).startswith(f"hit 1 of {total}")
+        assert app.focused is screen.article_view
+
+
+async def test_submitting_the_query_moves_to_the_results(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"Dostum", "enter")
+        await settle(app, pilot)
+        screen = reader(app)
+        assert app.focused is screen.results
+        await pilot.press("j")
+        assert screen.results.highlighted == 1
+        await pilot.press("k")
+        assert screen.results.highlighted == 0
+
+
+async def test_tab_cycles_the_panes_and_slash_returns_to_search(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        order = []
+        for _ in range(4):
+            await pilot.press("tab")
+            order.append(app.focused)
+        assert order == [
+            screen.results,
+            screen.article_view,
+            screen.sidebar,
+            screen.search_bar.input,
+        ]
+        await pilot.press("shift+tab")
+        assert app.focused is screen.sidebar
+        await pilot.press("slash")
+        assert app.focused is screen.search_bar.input
+
+
+async def test_mentions_jump_within_and_across_articles_in_date_order(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        engine = screen.engine
+        assert engine is not None
+        refs = engine.mentions_of("abdul-rashid-dostum")
+        first = refs[0]
+        screen.open_at_mention(first)
+        screen.article_view.focus()
+        await settle(app, pilot)
+        assert shown_article(screen) == first.article_id
+        assert "Abdul Rashid Dostum: mention 1 of" in position(screen)
+        visited = [(shown_article(screen), screen.mentions.current)]
+        for _ in range(len(refs) - 1):
+            await pilot.press("right_square_bracket")
+            await settle(app, pilot)
+            visited.append((shown_article(screen), screen.mentions.current))
+        # Every mention, once each, in the engine's corpus order.
+        assert [(a, m.start if m else None) for a, m in visited] == [
+            (r.article_id, r.start) for r in refs
+        ]
+        articles = list(dict.fromkeys(r.article_id for r in refs))
+        assert f"article {len(articles)} of {len(articles)}" in position(screen)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert shown_article(screen) == refs[-1].article_id  # no later mention: stays put
+        for _ in range(len(refs) - 1):
+            await pilot.press("left_square_bracket")
+            await settle(app, pilot)
+        assert shown_article(screen) == first.article_id
+        assert screen.mentions.current is not None and screen.mentions.current.start == first.start
+
+
+async def test_choosing_an_actor_in_the_sidebar_marks_its_mentions(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        assert "ahmad-massoud" in screen.sidebar.entity_ids
+        screen = await choose_actor(app, pilot, "ahmad-massoud")
+        assert screen.actor == "ahmad-massoud"
+        assert "Ahmad Massoud: mention 1 of 3 in this article" in position(screen)
+        texts = [
+            screen.article_view.article.article.body[m.start : m.end] for m in screen.mentions.marks
+        ]  # type: ignore[union-attr]
+        assert texts == ["Ahmad Mesud", "Ahmed Masud", "Massoud"]
+
+
+async def test_back_returns_to_where_you_were(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        start = shown_article(screen)
+        await choose_actor(app, pilot, "abdul-rashid-dostum")
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+            await settle(app, pilot)
+        assert shown_article(screen) != start
+        screen.article_view.focus()
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert shown_article(screen) == start
+        await pilot.press("alt+left")
+        await settle(app, pilot)
+        assert shown_article(screen) == start  # nothing further back
+
+
+async def test_mentions_view_sorts_and_opens_the_article_at_the_mention(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        await choose_actor(app, pilot, "abdul-rashid-dostum")
+        await pilot.press("m")
+        await settle(app, pilot)
+        view = app.screen
+        assert isinstance(view, MentionsScreen)
+        assert screen.engine is not None
+        refs = screen.engine.mentions_of("abdul-rashid-dostum")
+        assert view.table.row_count == len(refs)
+        assert [line.ref for line in view.lines] == refs
+        await pilot.press("s")
+        spellings = [line.text.casefold() for line in view.lines]
+        assert spellings == sorted(spellings)
+        await pilot.press("s")
+        await pilot.press("j", "j", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert shown_article(screen) == refs[2].article_id
+        current = screen.mentions.current
+        assert current is not None and current.start == refs[2].start
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_filter_by_actor_shows_a_chip_and_escape_removes_it(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_first_result(app, pilot)
+        await choose_actor(app, pilot, "ahmad-massoud")
+        await pilot.press("f")
+        await settle(app, pilot)
+        chip = screen.query_one(FilterChip)
+        assert chip.has_class("-active") and "Ahmad Massoud" in str(chip.render())
+        assert screen.results.option_count == 2
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not chip.has_class("-active")
+        assert screen.results.option_count == 5
+        await pilot.press("escape")
+        assert app.focused is screen.search_bar.input
+
+
+async def test_actor_field_in_the_query_filters_too(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, 'actor:"Yar Dostum"')
+        assert screen.results.option_count == 1
+
+
+async def test_sort_toggle_orders_results_by_date(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Taliban")
+        screen.results.focus()
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert "by date" in status(screen)
+        engine = screen.engine
+        assert engine is not None
+        ids = [
+            screen.results.get_option_at_index(i).id or ""
+            for i in range(screen.results.option_count)
+        ]
+        dates = [engine.article(i).article.published.sort_date for i in ids]  # type: ignore[union-attr]
+        assert len(dates) == 4 and dates == sorted(dates, reverse=True)
+
+
+async def test_help_lists_every_reader_key(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reader(app).results.focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {does for _, does, _ in app.screen.rows}
+        for binding in ReaderScreen.BINDINGS:
+            assert binding.tooltip in described  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_palette_goes_to_an_actor(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Yar Dostum")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = reader(app)
+        assert screen.actor == "yar-dostum"
+        assert shown_article(screen) is not None and shown_article(screen).startswith("2021-08")  # type: ignore[union-attr]
+
+
+async def test_palette_opens_an_article_by_title(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sons of the Resistance")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown_article(reader(app)) == "2021-08-anti-taliban-alliance-sons-of-resistance"
+
+
+async def test_narrow_terminal_collapses_the_sidebar_and_e_toggles_it(app: AfreaderApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        assert not screen.sidebar.display or screen.sidebar.has_class("-hidden")
+        screen.results.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert not screen.sidebar.has_class("-hidden")
+        assert screen.article_view.size.width >= 20
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.sidebar.has_class("-hidden")
+
+
+async def test_problems_view_and_quit(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reader(app).results.focus()
+        await pilot.press("p")
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_article_text_is_never_markup_or_control(tmp_path: Path) -> None:
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: \"[bold red]Loud[/] title\"\npublished: '2020-01-02'\n---\n\n"
+        "Taliban text with [link=file:///etc/passwd]a link[/link], [@click=app.quit]x[/] "
+        "and \x1b[2J\x1b]52;c;ZXZpbA==\x07 and \u202eevil.\n",
+        encoding="utf-8",
+    )
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_first_result(app, pilot)
+        view = screen.query_one(ArticleView)
+        title = str(view.query_one("#article-title", Static).render())
+        body = "".join(str(p.render()) for p in view.query(Paragraph))
+        assert title == "[bold red]Loud[/] title"
+        assert "[link=file:///etc/passwd]a link[/link]" in body
+        assert "[@click=app.quit]x[/]" in body
+        assert "\x1b" not in body and "␛[2J" in body and "\u202e" not in body
+        prompt = str(screen.results.get_option_at_index(0).prompt)
+        assert "[bold red]Loud[/] title" in prompt
+    assert app.return_code in (None, 0)
+
+
+async def test_input_keeps_typed_characters_that_are_also_keys(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"q n m f s e p ]")
+        assert reader(app).search_bar.input.value == "q n m f s e p ]"
+        assert isinstance(app.focused, Input)
