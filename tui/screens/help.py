@@ -24,7 +24,7 @@ class HelpScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 90; max-width: 96%; height: 90%; border: thick $primary; background: $surface; }
+    HelpScreen > Vertical { width: 116; max-width: 98%; height: 90%; border: thick $primary; background: $surface; }
     HelpScreen #help-title { padding: 0 1; text-style: bold; }
     HelpScreen DataTable { height: 1fr; }
     """

@@ -124,6 +124,7 @@ class ReaderScreen(Screen[None]):
         self.actor_articles: dict[str, list[int]] = {}
         self.history = History()
         self._last_moved = "hit"
+        self._hits_query = ""
 
     @property
     def reader_app(self) -> AfreaderApp:
@@ -206,7 +207,7 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.QueryChanged)
     def _query_changed(self, message: SearchBar.QueryChanged) -> None:
-        if message.query != self.query_text or message.submitted:
+        if message.query != self.query_text:
             self.query_text = message.query
             self._search_now()
         if message.submitted:
@@ -245,8 +246,10 @@ class ReaderScreen(Screen[None]):
             shown += f" · {results.seconds * 1000:.0f} ms"
         shown += f" · by {results.sort}"
         self.search_bar.show_status(shown)
-        if results.offset == 0 and self.article_view.article is not None and self.query_text:
-            self._load_article(self.article_view.article.article.id, Target("keep"))
+        article = self.article_view.article
+        if results.offset == 0 and article is not None and self._hits_query != self.query_text:
+            # The article stays; its hits are those of the new query.
+            self._load_article(article.article.id, Target("keep"))
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
@@ -306,6 +309,7 @@ class ReaderScreen(Screen[None]):
         if not (keep and same):
             await self.article_view.show(message.article)
         self.article_mentions = message.mentions
+        self._hits_query = message.query
         self.sidebar.show(message.mentions, self.engine.gazetteer)
         self.hits.reset(
             [
