@@ -110,7 +110,10 @@ async def test_start_lists_every_article_newest_first(app: AfreaderApp) -> None:
         screen = reader(app)
         engine = screen.engine
         assert engine is not None
-        ids = [screen.results.get_option_at_index(i).id for i in range(screen.results.option_count)]
+        ids = [
+            screen.results.get_option_at_index(i).id or ""
+            for i in range(screen.results.option_count)
+        ]
         expected = [h.article.article.id for h in engine.search("", limit=50).hits]
         assert ids == expected and len(ids) == 5
         assert ids[0].startswith("2025-12")
@@ -256,9 +259,9 @@ async def test_choosing_an_actor_in_the_sidebar_marks_its_mentions(app: Afreader
         screen = await choose_actor(app, pilot, "ahmad-massoud")
         assert screen.actor == "ahmad-massoud"
         assert "Ahmad Massoud: mention 1 of 3 in this article" in position(screen)
-        texts = [
-            screen.article_view.article.article.body[m.start : m.end] for m in screen.mentions.marks
-        ]  # type: ignore[union-attr]
+        shown = screen.article_view.article
+        assert shown is not None
+        texts = [shown.article.body[m.start : m.end] for m in screen.mentions.marks]
         assert texts == ["Ahmad Mesud", "Ahmed Masud", "Massoud"]
 
 

@@ -66,7 +66,7 @@ class AfreaderApp(App[None]):
         self.push_screen(HelpScreen(help_rows(self)))
 
 
-def help_rows(app: App[object]) -> list[tuple[str, str, str]]:
+def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(key, description, where) for every binding of the app, its screens and widgets."""
     from tui.screens.mentions import MentionsScreen
     from tui.widgets.article import ArticleView

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
@@ -52,7 +53,7 @@ class ReaderCommands(Provider):
             return []
         found = []
         for binding in reader.BINDINGS:
-            if not hasattr(binding, "action"):
+            if not isinstance(binding, Binding):
                 continue
             method = getattr(reader, f"action_{binding.action}", None)
             if method is not None:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
+from index import MentionRef
 from tui.text import visible
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class MentionsLoaded(Message):
         self.total = total
 
 
-class MentionsScreen(ModalScreen["MentionRef | None"]):
+class MentionsScreen(ModalScreen[MentionRef | None]):
     """Every mention of one actor; Enter opens the article at the mention."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -81,9 +81,9 @@ class EntitySidebar(OptionList):
                 )
             )
             for entity, count in members:
-                marker = "▶" if entity.id == self.chosen else " "
-                line = Content.styled(f"{count:>4} ", "$text-muted").append(
-                    Content(visible(f"{marker}{entity.name}"))
+                marker = "▶ " if entity.id == self.chosen else "  "
+                line = Content(visible(f"{marker}{entity.name}")).append(
+                    Content.styled(f" ({count})", "$text-muted")
                 )
                 if entity.id == self.chosen:
                     line = line.stylize("bold $text-accent")
