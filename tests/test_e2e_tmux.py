@@ -92,6 +92,7 @@ def test_search_read_jump_across_articles_and_quit(terminal: Terminal) -> None:
     screen = terminal.wait_for("matched:")
     assert "Anti-Taliban Alliance of the Sons" in screen
     terminal.send("Enter")  # to the results
+    time.sleep(0.5)  # nothing on screen says the focus moved; a person would not type faster
     terminal.send("Enter")  # open the first
     terminal.wait_for("hit 1 of 6")
     terminal.send("Tab")  # to the entity sidebar

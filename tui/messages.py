@@ -60,11 +60,12 @@ class IndexReady(Message):
 
 
 class IndexFailed(Message):
-    """The index could not be opened or built."""
+    """The index could not be opened or built (`fatal`), or could not be updated."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, fatal: bool = True) -> None:
         super().__init__()
         self.message = message
+        self.fatal = fatal
 
 
 @dataclass(frozen=True, slots=True)

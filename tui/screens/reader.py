@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
@@ -32,6 +33,7 @@ from tui.messages import (
     Target,
 )
 from tui.navigation import History, MarkCursor, Place
+from tui.text import visible
 from tui.widgets.article import ArticleView, Mark
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import FilterChip, SearchBar
@@ -39,6 +41,7 @@ from tui.widgets.sidebar import EntitySidebar
 
 if TYPE_CHECKING:
     from index import Engine, Mention, MentionRef, StoredArticle
+    from index.subprocess_build import BuildProcess
     from tui.app import AfreaderApp
 
 __all__ = ["ReaderScreen"]
@@ -125,6 +128,7 @@ class ReaderScreen(Screen[None]):
         self.history = History()
         self._last_moved = "hit"
         self._hits_query = ""
+        self._build: BuildProcess | None = None
 
     @property
     def reader_app(self) -> AfreaderApp:
@@ -158,18 +162,35 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:
-        from index import EngineError, IndexBusy  # imported after the first frame
+        """Open the index; build or update it first, in a separate process, if it is stale."""
+        from index import BuildProgress, EngineError
+        from index.subprocess_build import BuildFailed, BuildProcess  # after the first frame
 
-        def progressed(progress: object) -> None:
-            self.post_message(IndexProgressed(progress))  # type: ignore[arg-type]
+        def progressed(progress: BuildProgress) -> None:
+            self.post_message(IndexProgressed(progress))
 
         try:
             engine = self.reader_app.make_engine()
-            report = engine.open(progressed)
-        except (EngineError, IndexBusy, OSError) as error:
+            report = None
+            if not engine.is_fresh():
+                self._build = BuildProcess(engine.corpus, engine.index_root)
+                try:
+                    report = self._build.wait(progressed)
+                except BuildFailed as error:
+                    if engine.indexer.current() is None:
+                        raise EngineError(str(error)) from None
+                    self.post_message(IndexFailed(str(error), fatal=False))
+                finally:
+                    self._build = None
+            engine.reopen()
+        except (EngineError, OSError) as error:
             self.post_message(IndexFailed(str(error)))
             return
         self.post_message(IndexReady(engine, report))
+
+    def on_unmount(self) -> None:
+        if self._build is not None:
+            self._build.stop()  # committed batches stay; the next launch resumes
 
     @on(IndexProgressed)
     def _index_progressed(self, message: IndexProgressed) -> None:
@@ -287,7 +308,9 @@ class ReaderScreen(Screen[None]):
 
         stored = engine.article(article_id)
         if stored is None:
-            self.post_message(IndexFailed(f"the article {article_id!r} is no longer in the index"))
+            self.post_message(
+                IndexFailed(f"the article {article_id!r} is no longer in the index", fatal=False)
+            )
             return
         try:
             hits = engine.highlights(query, stored)

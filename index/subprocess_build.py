@@ -1,0 +1,150 @@
+"""Build an index in a separate process, reporting progress back line by line.
+
+Whoosh's multi-process writer forks; forking a multi-threaded process (any Textual app) risks a
+deadlock, so the app never builds a large index in its own process. It runs this module instead
+(`python -m index.subprocess_build`), which prints one JSON object a line:
+
+    {"phase": "indexing", "done": 5000, "total": 57110, "started": 12.5}   progress
+    {"report": {"added": 57110, "changed": 0, "removed": 0, "seconds": 118.2}}   the end
+    {"error": "...", "busy": false}                                          a failure
+
+Killing the child at any moment is safe: batches already committed stay, and the next update
+resumes (see `index.build`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from index.build import BuildProgress, IndexBusy, UpdateReport
+
+__all__ = ["BuildFailed", "BuildProcess", "main"]
+
+
+class BuildFailed(Exception):
+    """The build process failed; the message says why."""
+
+    def __init__(self, message: str, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
+
+
+class BuildProcess:
+    """A running build; `wait` streams its progress and returns its report."""
+
+    def __init__(
+        self, corpus: Path, index_root: Path | None, procs: int = 2, rebuild: bool = False
+    ) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "index.subprocess_build",
+            "--corpus",
+            str(corpus),
+            "--procs",
+            str(procs),
+        ]
+        if index_root is not None:
+            command += ["--index-root", str(index_root)]
+        if rebuild:
+            command.append("--rebuild")
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+
+    def wait(self, progress: Callable[[BuildProgress], None] | None = None) -> UpdateReport:
+        """Follow the build to its end; raises BuildFailed."""
+        assert self.process.stdout is not None
+        outcome: dict[str, object] = {}
+        for line in self.process.stdout:
+            try:
+                message = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if "phase" in message and progress is not None:
+                progress(
+                    BuildProgress(
+                        message["phase"], message["done"], message["total"], message["started"]
+                    )
+                )
+            elif "report" in message or "error" in message:
+                outcome = message
+        stderr = self.process.stderr.read() if self.process.stderr else ""
+        code = self.process.wait()
+        if "report" in outcome:
+            fields = outcome["report"]
+            assert isinstance(fields, dict)
+            return UpdateReport(
+                added=fields["added"],
+                changed=fields["changed"],
+                removed=fields["removed"],
+                rebuilt=fields["rebuilt"],
+                seconds=fields["seconds"],
+            )
+        if "error" in outcome:
+            raise BuildFailed(str(outcome["error"]), busy=bool(outcome.get("busy")))
+        if code < 0:
+            raise BuildFailed("the index build was stopped; what was indexed is kept")
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {code}"
+        raise BuildFailed(f"the index build failed: {last}")
+
+    def stop(self) -> None:
+        """Stop the build (committed batches are kept; the next launch resumes)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one update and report on stdout as JSON Lines."""
+    parser = argparse.ArgumentParser(prog="python -m index.subprocess_build")
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--index-root", type=Path)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+
+    from index.engine import Engine, EngineError
+
+    def emit(record: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+
+    def progress(step: BuildProgress) -> None:
+        emit({"phase": step.phase, "done": step.done, "total": step.total, "started": step.started})
+
+    try:
+        engine = Engine(args.corpus, args.index_root, procs=args.procs)
+        report = engine.indexer.update(progress, rebuild=args.rebuild)
+    except IndexBusy as error:
+        emit({"error": str(error), "busy": True})
+        return 3
+    except (EngineError, OSError) as error:
+        emit({"error": str(error), "busy": False})
+        return 1
+    emit(
+        {
+            "report": {
+                "added": report.added,
+                "changed": report.changed,
+                "removed": report.removed,
+                "rebuilt": report.rebuilt,
+                "seconds": report.seconds,
+            }
+        }
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
