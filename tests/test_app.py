@@ -455,3 +455,36 @@ async def test_input_keeps_typed_characters_that_are_also_keys(app: AfreaderApp)
         await pilot.press(*"q n m f s e p ]")
         assert reader(app).search_bar.input.value == "q n m f s e p ]"
         assert isinstance(app.focused, Input)
+
+
+async def test_corpus_changes_while_open_are_noticed_and_refreshed(tmp_path: Path) -> None:
+    import shutil
+
+    from corpus import BUNDLED_ARTICLES
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_ARTICLES, corpus)
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Punjshir")
+        await open_first_result(app, pilot)
+        opened = shown_article(screen)
+        assert opened == "2021-08-anti-taliban-alliance-sons-of-resistance"
+        (corpus / f"{opened}.md").unlink()
+        (corpus / "new.md").write_text(
+            "---\ntitle: A new report from Punjshir\npublished: '2022-05-01'\n---\n\nFighting in Punjshir.\n",
+            encoding="utf-8",
+        )
+        screen._check_corpus()
+        await settle(app, pilot)
+        assert screen._change_noticed
+        assert any("corpus changed" in (n.title or "") for n in app._notifications)
+        await pilot.press("r")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert screen.results.option_count == 1
+        assert screen.results.highlighted_id == "new"
+        assert screen.article_view.article is None  # the open article vanished: said so
+        meta = str(screen.article_view.query_one("#article-meta", Static).render())
+        assert "no longer in the corpus" in meta

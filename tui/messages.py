@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ActorArticlesCounted",
     "ArticleLoaded",
+    "ArticleVanished",
+    "CorpusChanged",
     "IndexFailed",
     "IndexProgressed",
     "IndexReady",
@@ -112,6 +114,18 @@ class ArticleLoaded(Message):
         self.mentions = mentions
         self.target = target
         self.query = query
+
+
+class ArticleVanished(Message):
+    """An article asked for is no longer in the index (its file was deleted or changed)."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+
+class CorpusChanged(Message):
+    """The corpus on disk no longer matches the index."""
 
 
 class MentionFound(Message):

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
@@ -23,6 +22,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui.messages import (
     ActorArticlesCounted,
     ArticleLoaded,
+    ArticleVanished,
+    CorpusChanged,
     IndexFailed,
     IndexProgressed,
     IndexReady,
@@ -33,7 +34,6 @@ from tui.messages import (
     Target,
 )
 from tui.navigation import History, MarkCursor, Place
-from tui.text import visible
 from tui.widgets.article import ArticleView, Mark
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import FilterChip, SearchBar
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["ReaderScreen"]
 
 PAGE_SIZE = 50
+# How often the corpus is checked for changes while the app is open (sizes and times only).
+WATCH_SECONDS = 5.0
 
 
 def _binding(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
@@ -92,6 +94,7 @@ class ReaderScreen(Screen[None]):
         _binding(
             "p", "problems", "Problems", "Articles that could not be read, and why", show=False
         ),
+        _binding("r", "refresh", "Refresh", "Re-read the corpus and update the index", show=False),
         _binding(
             "backspace,alt+left",
             "back",
@@ -129,6 +132,8 @@ class ReaderScreen(Screen[None]):
         self._last_moved = "hit"
         self._hits_query = ""
         self._build: BuildProcess | None = None
+        self._refreshing = False
+        self._change_noticed = False
 
     @property
     def reader_app(self) -> AfreaderApp:
@@ -206,8 +211,16 @@ class ReaderScreen(Screen[None]):
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
+        first = self.engine is None
         self.engine = message.engine
+        self._refreshing = False
+        self._change_noticed = False
         self.query_one("#building").display = False
+        if first:
+            self.set_interval(WATCH_SECONDS, self._check_corpus)
+        elif self.article_view.article is not None:
+            self._hits_query = "\0"  # the article's hits and mentions may have changed
+
         errors = [p for p in message.engine.problems() if p.severity == "error"]
         if errors:
             self.notify(
@@ -216,6 +229,50 @@ class ReaderScreen(Screen[None]):
                 timeout=8,
             )
         self._search_now()
+
+    def _check_corpus(self) -> None:
+        if self.engine is not None and not self._refreshing and not self._change_noticed:
+            self._watch(self.engine)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch(self, engine: Engine) -> None:
+        if not engine.is_fresh():
+            self.post_message(CorpusChanged())
+
+    @on(CorpusChanged)
+    def _corpus_changed(self) -> None:
+        if self._change_noticed or self._refreshing:
+            return
+        self._change_noticed = True
+        self.notify(
+            "Articles were added, changed or removed on disk. Press r to refresh.",
+            title="The corpus changed",
+            timeout=15,
+        )
+
+    def action_refresh(self) -> None:
+        """Re-read the corpus and update the index."""
+        if self._refreshing or self.engine is None:
+            return
+        self._refreshing = True
+        self.notify("Updating the index…", timeout=3)
+        self._open_index()
+
+    @on(ArticleVanished)
+    async def _article_vanished(self, message: ArticleVanished) -> None:
+        self.notify(
+            f"The article {message.article_id!r} is no longer in the corpus.",
+            severity="warning",
+            timeout=8,
+        )
+        shown = self.article_view.article
+        if shown is not None and shown.article.id == message.article_id:
+            await self.article_view.show_notice(
+                "This article is no longer in the corpus: it was deleted, or its file changed."
+            )
+            self.hits.reset([])
+            self.mentions.reset([])
+            self._update_position()
 
     @on(IndexFailed)
     def _index_failed(self, message: IndexFailed) -> None:
@@ -308,9 +365,7 @@ class ReaderScreen(Screen[None]):
 
         stored = engine.article(article_id)
         if stored is None:
-            self.post_message(
-                IndexFailed(f"the article {article_id!r} is no longer in the index", fatal=False)
-            )
+            self.post_message(ArticleVanished(article_id))
             return
         try:
             hits = engine.highlights(query, stored)

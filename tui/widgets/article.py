@@ -125,6 +125,14 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._render_marks()
         self.scroll_home(animate=False)
 
+    async def show_notice(self, notice: str) -> None:
+        """Replace the article with a notice (it was removed from the corpus)."""
+        self.article = None
+        self._marks, self._current = [], None
+        self.query_one("#article-title", Static).update(Content(""))
+        self.query_one("#article-meta", Static).update(Content(notice))
+        await self.query_one("#article-body", Vertical).remove_children()
+
     def set_marks(self, marks: Sequence[Mark], current: Mark | None = None) -> None:
         """Mark hits and mentions; `current` gets the stronger style."""
         self._marks, self._current = list(marks), current
