@@ -43,11 +43,24 @@ class SafeLineLoader(yaml.SafeLoader):
             self._aliases_seen += 1
             if self._aliases_seen > MAX_ALIASES:
                 event = self.peek_event()
-                raise yaml.YAMLError(
-                    f"too many YAML aliases (more than {MAX_ALIASES}) at line "
-                    f"{event.start_mark.line + 1}: refused as a possible alias bomb"
+                # A marked error, so the line reported is the line in the file.
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"too many YAML aliases (more than {MAX_ALIASES}): "
+                    "refused as a possible alias bomb",
+                    event.start_mark,
                 )
         return super().compose_node(parent, index)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Turn a constructor's ValueError ("!!int abc") into a YAML error with its line."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, str(error), node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
@@ -61,6 +74,11 @@ class SafeLineLoader(yaml.SafeLoader):
 
 SafeLineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, SafeLineLoader.construct_mapping
+)
+# Dates stay text: PartialDate reads them and says what is wrong with an impossible one
+# ("2015-13-01") in the field's own terms, where YAML would only raise.
+SafeLineLoader.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", SafeLineLoader.construct_yaml_str
 )
 
 

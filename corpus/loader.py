@@ -301,7 +301,7 @@ def read_record(raw: bytes, where: str, number: int) -> Item:
     except UnicodeDecodeError as error:
         return problem(f"not valid UTF-8 (byte {error.start} of the line)")
     except json.JSONDecodeError as error:
-        return problem(f"invalid JSON: {error.msg} (column {error.colno})")
+        return problem(f"invalid JSON: {error.msg} (column {error.pos + 1})")
     except RecursionError:
         return problem("invalid JSON: nested too deeply")
     if not isinstance(record, dict):

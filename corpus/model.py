@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -17,7 +18,8 @@ _DATETIME_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     """A publication date known to the year, the month or the day.
 
@@ -76,6 +78,16 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+    def _order_key(self) -> tuple[dt.date, bool, bool]:
+        # The generated tuple order would compare None with an int ("2015-06" against
+        # "2015-06-29") and raise; a less precise date sorts first among those on its first day.
+        return (self.sort_date, self.month is not None, self.day is not None)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._order_key() < other._order_key()
 
 
 @dataclass(frozen=True, slots=True)
