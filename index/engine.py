@@ -93,6 +93,7 @@ class Engine:
         else:
             self.gazetteer_problems = []
         self.gazetteer = gazetteer
+        self.index_root = index_root
         self.root = index_dir_for(self.corpus, index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._local = threading.local()
@@ -188,7 +189,11 @@ class Engine:
             searcher = self._ix.searcher()
             self._local.searcher = searcher
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
+            # Not `searcher.refresh()`: Whoosh 2.7 then reuses the old segment readers, with
+            # their old deletions, and keeps segments merged away, so a changed article is
+            # found twice. A new searcher reads the index as it now is.
+            searcher.close()
+            searcher = self._ix.searcher()
             self._local.searcher = searcher
         return searcher
 
@@ -232,8 +237,8 @@ class Engine:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         started = time.perf_counter()
         if not text.strip() and actor is None:
-            stored = self.store.newest(offset, limit)
-            hits = [Hit(a, None, make_snippet(a.article.body, []), ()) for a in stored]
+            newest = self.store.newest(offset, limit)
+            hits = [Hit(a, None, make_snippet(a.article.body, []), ()) for a in newest]
             return SearchResults(
                 text, "date", self.count(), offset, hits, time.perf_counter() - started
             )
@@ -267,7 +272,8 @@ class Engine:
             hits.append(
                 Hit(
                     article,
-                    score if compiled else None,
+                    # Sorted by date, Whoosh gives the sort key as the score: no score then.
+                    score if compiled and sort == "relevance" else None,
                     make_snippet(article.article.body, spans),
                     matched,
                 )

@@ -25,7 +25,8 @@ __all__ = ["SEARCH_FIELDS", "CompiledQuery", "QueryCompiler", "QueryError"]
 
 SEARCH_FIELDS = ("title", "body", "source", "author", "published", "actor")
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)")
-_DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[()]+)")
+_DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[{()]+)")
+_DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
 
 
 class QueryError(ValueError):
@@ -96,7 +97,7 @@ class QueryCompiler:
         matched.update(ids)
         return wq.Or([q, _any_actor(ids)])
 
-    def resolve_actor(self, spelling: str) -> list[str]:
+    def resolve_actor(self, spelling: str) -> set[str]:
         """Entity ids for an id or spelling; QueryError when none matches."""
         entities = self.gazetteer.lookup(spelling)
         if not entities:
@@ -104,10 +105,10 @@ class QueryCompiler:
                 f"no actor called {spelling!r} in the gazetteer "
                 '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
             )
-        return [e.id for e in entities]
+        return {e.id for e in entities}
 
 
-def _any_actor(ids: list[str] | set[str]) -> wq.Query:
+def _any_actor(ids: set[str]) -> wq.Query:
     terms = [wq.Term("actor", i) for i in sorted(ids)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
@@ -141,6 +142,17 @@ def _check_dates(text: str) -> None:
                 f"published:{value} is not a date; use 2015, 2015-06, 2015-06-29 "
                 "or a range such as published:[2015 to 2016]"
             ) from None
+    # Whoosh reads a bad end of a range as a crash deep in its date parser; say which end.
+    for match in _DATE_RANGE.finditer(_outside_quotes(text)):
+        for value in re.split(r"\s+to\s+", f" {match.group(1)} ", flags=re.IGNORECASE):
+            if value.strip():
+                try:
+                    PartialDate.parse(value)
+                except ValueError:
+                    raise QueryError(
+                        f"{value.strip()!r} in published:[{match.group(1)}] is not a date; "
+                        "use a range such as published:[2015 to 2016] or [2015-06 to 2015-07]"
+                    ) from None
 
 
 def _describe(error: Exception) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from whoosh.columns import NumericColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from corpus import Article
@@ -12,7 +13,7 @@ from index.analysis import body_analyzer, name_analyzer
 __all__ = ["ANALYSIS_VERSION", "document", "make_schema"]
 
 # Bump when the schema or the analysis changes: an index built otherwise is rebuilt.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 
 def make_schema() -> Schema:
@@ -24,7 +25,9 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=body_analyzer(), phrase=True, chars=True),
         source=TEXT(analyzer=name_analyzer(), phrase=True),
         author=TEXT(analyzer=name_analyzer(), phrase=True),
-        published=DATETIME(sortable=True),
+        # An undated article sorts as the oldest (Whoosh would give it the largest value and
+        # put it first in a newest-first sort); range queries never match it either way.
+        published=DATETIME(sortable=NumericColumn("Q", default=0)),
         actor=KEYWORD(lowercase=True, scorable=True),
     )
 
