@@ -19,16 +19,23 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.writing import IndexWriter
 
 from corpus import Article, Gazetteer, Problem, corpus_kind
-from corpus.loader import iter_jsonl_lines, read_article_file, read_record, scan_folder
+from corpus.loader import (
+    ARTICLE_SUFFIXES,
+    iter_jsonl_lines,
+    read_article_file,
+    read_record,
+    scan_folder,
+)
 from index.mentions import EntityMatcher
 from index.schema import ANALYSIS_VERSION, document, make_schema
 from index.store import SCHEMA_VERSION, Store
@@ -37,6 +44,11 @@ __all__ = ["BuildProgress", "Generation", "IndexBusy", "Indexer", "UpdateReport"
 
 BATCH_SIZE = 5000
 WRITER_TIMEOUT = 30.0
+# A batch at least this large of new articles uses Whoosh's multi-process writer.
+BULK_MINIMUM = 1000
+# Small updates add segments; past this many, the next commit merges them.
+MAX_SEGMENTS = 24
+PROGRESS_EVERY = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +281,7 @@ class Indexer:
         try:
             with store.transaction() as db:
                 Store.set_meta(db, "complete", "0")
+            self._drop_orphans(ix, store)
             if self.kind == "jsonl":
                 report = self._sync_jsonl(ix, store, progress)
             else:
@@ -280,36 +293,54 @@ class Indexer:
             ix.close()
             store.close()
 
+    @staticmethod
+    def _drop_orphans(ix: whoosh_index.Index, store: Store) -> None:
+        """Delete Whoosh documents the store does not know.
+
+        A build killed between a batch's Whoosh commit and its SQLite commit leaves them; the
+        resumed build adds those articles again, and each would then be found twice.
+        """
+        with ix.searcher() as searcher:
+            if searcher.doc_count() == store.count():
+                return
+            known = store.hashes()
+            orphans = {
+                fields["id"] for fields in searcher.all_stored_fields() if fields["id"] not in known
+            }
+        if orphans:
+            writer = _writer(ix, 1)
+            for article_id in orphans:
+                writer.delete_by_term("id", article_id)
+            writer.commit()
+
     def _sync_folder(
-        self, ix: object, store: Store, progress: ProgressCallback | None
+        self, ix: whoosh_index.Index, store: Store, progress: ProgressCallback | None
     ) -> UpdateReport:
+        """Re-read only the files whose size or time changed; forget the ones that vanished."""
         report = UpdateReport()
-        started = time.monotonic()
+        ticker = _Ticker(progress)
         now = self._stat_files()
         known = store.files()
-        vanished = [p for p in known if p not in now]
-        changed = [p for p in now if known.get(p) != now[p]]
-        deletions = [aid for path in vanished + changed for aid in store.ids_from(path)]
-        # Ids kept from files that did not change: a changed file may not steal them.
-        owners = {aid: path for path in now if path not in changed for aid in store.ids_from(path)}
-        batch: list[tuple[str, list[Article], list[Problem]]] = []
-        done = 0
+        by_origin = store.ids_by_origin()
+        vanished = [path for path in known if path not in now]
+        changed = [path for path in now if known.get(path) != now[path]]
+        # An id stays with the unchanged file that has it: a changed file may not steal it.
+        owners = {
+            aid: path
+            for path, ids in by_origin.items()
+            if path in now and path not in changed
+            for aid in ids
+        }
         hashes = store.hashes()
-        for path in changed:
-            item = (
-                read_article_file(Path(path), self.corpus)
-                if path.lower().endswith((".md", ".markdown", ".txt"))
-                else Problem(
-                    path,
-                    "not an article file (.md, .markdown or .txt): ignored",
-                    severity="warning",
-                )
-            )
-            articles: list[Article] = []
+        batch = _Batch(removed=[aid for path in vanished for aid in by_origin.get(path, [])])
+        batch.forgotten = vanished
+        for done, path in enumerate(changed, start=1):
+            batch.removed += by_origin.get(path, [])
             problems: list[Problem] = []
+            item = self._read_file(Path(path))
             if isinstance(item, Problem):
                 problems.append(item)
-            elif item.id in owners and owners[item.id] != path:
+            elif owners.get(item.id, path) != path:
                 problems.append(
                     Problem(
                         path,
@@ -320,70 +351,52 @@ class Indexer:
                 )
             else:
                 owners[item.id] = path
-                articles.append(item)
-            batch.append((path, articles, problems))
-            done += 1
-            if len(batch) >= self.batch_size:
-                self._write_files(ix, store, batch, deletions, now, hashes, report)
-                batch, deletions = [], []
-                if progress:
-                    progress(BuildProgress("indexing", done, len(changed), started))
-        self._write_files(ix, store, batch, deletions, now, hashes, report)
-        if vanished:
-            with store.transaction() as db:
-                for path in vanished:
-                    Store.forget_file(db, path)
+                batch.articles.append(item)
+            batch.files.append((path, now[path], problems))
+            if len(batch.articles) >= self.batch_size:
+                self._commit(ix, store, batch, hashes, report)
+                batch = _Batch()
+            ticker.tick(done, len(changed))
+        self._commit(ix, store, batch, hashes, report)
         report.problems = store.problems()
-        if progress:
-            progress(BuildProgress("done", done, len(changed), started))
+        ticker.finish(len(changed))
         return report
 
-    def _write_files(
-        self,
-        ix: object,
-        store: Store,
-        batch: list[tuple[str, list[Article], list[Problem]]],
-        deletions: list[str],
-        stats: dict[str, tuple[int, int]],
-        hashes: dict[str, str],
-        report: UpdateReport,
-    ) -> None:
-        articles = [a for _, found, _ in batch for a in found]
-        new_ids = {a.id for a in articles}
-        removed = [aid for aid in deletions if aid not in new_ids]
-        self._write(
-            ix,
-            store,
-            articles,
-            removed,
-            hashes,
-            report,
-            extra=lambda db: [
-                (Store.put_file(db, path, *stats[path]), Store.put_problems(db, path, problems))
-                for path, _, problems in batch
-            ],
+    def _read_file(self, path: Path) -> Article | Problem:
+        if path.name.lower().endswith(ARTICLE_SUFFIXES):
+            return read_article_file(path, self.corpus)
+        return Problem(
+            str(path), "not an article file (.md, .markdown or .txt): ignored", severity="warning"
         )
 
     def _sync_jsonl(
-        self, ix: object, store: Store, progress: ProgressCallback | None
+        self, ix: whoosh_index.Index, store: Store, progress: ProgressCallback | None
     ) -> UpdateReport:
+        """Read every line, but parse only the lines not seen before (by a digest of the line)."""
         report = UpdateReport()
-        started = time.monotonic()
         where = str(self.corpus)
         stat = self.corpus.stat()
         hashes = store.hashes()
+        seen_lines = store.raw_hashes()
+        total = _count_lines(self.corpus) if not hashes else None
+        ticker = _Ticker(progress)
         seen: set[str] = set()
         problems: list[Problem] = []
-        pending: list[Article] = []
-        total = _count_lines(self.corpus) if not hashes else None
+        batch = _Batch()
         done = 0
         for entry in iter_jsonl_lines(self.corpus):
             if isinstance(entry, Problem):
                 problems.append(entry)
                 continue
             number, raw = entry
-            item = read_record(raw, where, number)
             done += 1
+            ticker.tick(done, total)
+            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+            known_id = seen_lines.get(digest)
+            if known_id is not None and known_id not in seen:
+                seen.add(known_id)  # the very line indexed before: nothing to do
+                continue
+            item = read_record(raw, where, number)
             if isinstance(item, Problem):
                 problems.append(item)
                 continue
@@ -391,57 +404,44 @@ class Indexer:
                 problems.append(
                     Problem(
                         where,
-                        f"duplicate id {item.id!r}: an earlier line has it; "
-                        "this copy was not loaded",
+                        f"duplicate id {item.id!r}: an earlier line has it; this copy was not loaded",
                         line=number,
                         field="id",
                     )
                 )
                 continue
             seen.add(item.id)
-            if hashes.get(item.id) != item.content_hash:
-                pending.append(item)
-            if len(pending) >= self.batch_size:
-                self._write(ix, store, pending, [], hashes, report)
-                pending = []
-                if progress:
-                    progress(BuildProgress("indexing", done, total, started))
-        removed = [aid for aid in hashes if aid not in seen]
-        self._write(
-            ix,
-            store,
-            pending,
-            removed,
-            hashes,
-            report,
-            extra=lambda db: (
-                Store.put_file(db, where, stat.st_size, stat.st_mtime_ns),
-                Store.put_problems(db, where, problems),
-            ),
-        )
+            batch.articles.append(item)
+            batch.raw_hashes[item.id] = digest
+            if len(batch.articles) >= self.batch_size:
+                self._commit(ix, store, batch, hashes, report)
+                batch = _Batch()
+        batch.removed = [aid for aid in hashes if aid not in seen]
+        batch.files.append((where, (stat.st_size, stat.st_mtime_ns), problems))
+        self._commit(ix, store, batch, hashes, report)
         report.problems = store.problems()
-        if progress:
-            progress(BuildProgress("done", done, total, started))
+        ticker.finish(done)
         return report
 
-    def _write(
+    def _commit(
         self,
-        ix: object,
+        ix: whoosh_index.Index,
         store: Store,
-        articles: list[Article],
-        removed: list[str],
+        batch: _Batch,
         hashes: dict[str, str],
         report: UpdateReport,
-        extra: Callable[[object], object] | None = None,
     ) -> None:
-        """Commit one batch: Whoosh first, then the SQLite manifest (see the module notes)."""
-        if not articles and not removed and extra is None:
-            return
+        """Commit one batch: Whoosh first, then SQLite (see the module notes)."""
+        incoming = {a.id for a in batch.articles}
+        removed = [
+            aid for aid in dict.fromkeys(batch.removed) if aid not in incoming and aid in hashes
+        ]
+        articles = [a for a in batch.articles if hashes.get(a.id) != a.content_hash]
         extracted = [(a, self.matcher.find(a.title, a.body, a.published)) for a in articles]
         if articles or removed:
-            fresh = all(a.id not in hashes for a in articles) and not removed
-            procs = self.procs if fresh and len(articles) >= 1000 else 1
-            writer = _writer(ix, procs)
+            fresh = not removed and all(a.id not in hashes for a in articles)
+            bulk = fresh and len(articles) >= BULK_MINIMUM
+            writer = _writer(ix, self.procs if bulk else 1)
             try:
                 for aid in removed:
                     writer.delete_by_term("id", aid)
@@ -451,16 +451,20 @@ class Indexer:
                         writer.add_document(**fields)
                     else:
                         writer.update_document(**fields)
-                writer.commit()
+                # A small update adds a small segment rather than merging big ones (seconds).
+                writer.commit(merge=bulk or _segment_count(ix) > MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
                 raise
         with store.transaction() as db:
             for aid in removed:
                 Store.delete_article(db, aid)
-            Store.put_articles(db, extracted)
-            if extra is not None:
-                extra(db)
+            Store.put_articles(db, extracted, batch.raw_hashes)
+            for path, (size, mtime_ns), problems in batch.files:
+                Store.put_file(db, path, size, mtime_ns)
+                Store.put_problems(db, path, problems)
+            for path in batch.forgotten:
+                Store.forget_file(db, path)
         for article in articles:
             if article.id in hashes:
                 report.changed += 1
@@ -472,23 +476,50 @@ class Indexer:
         report.removed += len(removed)
 
 
-def _writer(ix: object, procs: int) -> object:
+@dataclass(slots=True)
+class _Batch:
+    """What one commit writes: articles, removals, and the files read with their problems."""
+
+    articles: list[Article] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    files: list[tuple[str, tuple[int, int], list[Problem]]] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
+    raw_hashes: dict[str, str] = field(default_factory=dict)
+
+
+class _Ticker:
+    """Reports progress every PROGRESS_EVERY articles, so a bar moves smoothly."""
+
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+        self.started = time.monotonic()
+
+    def tick(self, done: int, total: int | None) -> None:
+        if self.progress is not None and done % PROGRESS_EVERY == 0:
+            self.progress(BuildProgress("indexing", done, total, self.started))
+
+    def finish(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(BuildProgress("done", done, done, self.started))
+
+
+def _writer(ix: whoosh_index.Index, procs: int) -> IndexWriter:
     try:
         if procs > 1:
-            return ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)  # type: ignore[attr-defined]
-        return ix.writer(limitmb=128, timeout=WRITER_TIMEOUT)  # type: ignore[attr-defined]
+            return ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)
+        return ix.writer(limitmb=128, timeout=WRITER_TIMEOUT)
     except LockError:
         raise IndexBusy("the search index is locked by another writer") from None
 
 
+def _segment_count(ix: whoosh_index.Index) -> int:
+    """How many segments the index has (read from its table of contents, no reader opened)."""
+    try:
+        # Whoosh keeps the table of contents private; reading it opens no segment.
+        return len(ix._read_toc().segments)
+    except Exception:
+        return 0
+
+
 def _count_lines(path: Path) -> int:
-    count = 0
-    for entry in iter_jsonl_lines(path):
-        count += not isinstance(entry, Problem)
-    return count
-
-
-def iter_batches(items: list[str], size: int) -> Iterator[list[str]]:
-    """Split a list into lists of at most `size`."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    return sum(1 for entry in iter_jsonl_lines(path) if not isinstance(entry, Problem))

@@ -22,7 +22,7 @@ from index.mentions import FIELDS, Mention
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -32,9 +32,11 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT NOT NULL,
     body TEXT NOT NULL,
     source TEXT, author TEXT, published TEXT, sort_key TEXT NOT NULL,
-    url TEXT, language TEXT, notes TEXT, origin TEXT NOT NULL
+    url TEXT, language TEXT, notes TEXT, origin TEXT NOT NULL,
+    raw_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles (sort_key, id);
+CREATE INDEX IF NOT EXISTS articles_by_origin ON articles (origin);
 CREATE TABLE IF NOT EXISTS mentions (
     article INTEGER NOT NULL,
     entity TEXT NOT NULL,
@@ -143,15 +145,22 @@ class Store:
 
     @staticmethod
     def put_articles(
-        db: sqlite3.Connection, items: Sequence[tuple[Article, Sequence[Mention]]]
+        db: sqlite3.Connection,
+        items: Sequence[tuple[Article, Sequence[Mention]]],
+        raw_hashes: dict[str, str] | None = None,
     ) -> None:
-        """Insert or replace articles and their mentions inside a transaction."""
+        """Insert or replace articles and their mentions inside a transaction.
+
+        `raw_hashes` (article id to a digest of its JSON line) lets the next update of a JSON
+        Lines corpus skip parsing lines it has seen.
+        """
+        raw_hashes = raw_hashes or {}
         for article, mentions in items:
             Store.delete_article(db, article.id)
             key = sort_key(article.published)
             cursor = db.execute(
                 "INSERT INTO articles (id, hash, title, body, source, author, published, sort_key,"
-                " url, language, notes, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " url, language, notes, origin, raw_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id,
                     article.content_hash,
@@ -165,6 +174,7 @@ class Store:
                     article.language,
                     article.notes,
                     article.origin,
+                    raw_hashes.get(article.id),
                 ),
             )
             n = cursor.lastrowid
@@ -212,20 +222,24 @@ class Store:
         """The manifest: article id to content hash."""
         return dict(self.db.execute("SELECT id, hash FROM articles"))
 
-    def ids_from(self, origin_prefix: str) -> list[str]:
-        """Ids of the articles read from one file."""
-        rows = self.db.execute(
-            "SELECT id FROM articles WHERE origin = ? OR substr(origin, 1, ?) = ?",
-            (origin_prefix, len(origin_prefix) + 1, origin_prefix + ":"),
-        )
-        return [r[0] for r in rows]
+    def raw_hashes(self) -> dict[str, str]:
+        """Digest of a JSON line to the id of the article read from it."""
+        rows = self.db.execute("SELECT raw_hash, id FROM articles WHERE raw_hash IS NOT NULL")
+        return dict(rows)
+
+    def ids_by_origin(self) -> dict[str, list[str]]:
+        """The ids of the articles read from each file (folder corpora: one file, one article)."""
+        found: dict[str, list[str]] = {}
+        for origin, article_id in self.db.execute("SELECT origin, id FROM articles"):
+            found.setdefault(origin, []).append(article_id)
+        return found
 
     def problems(self) -> list[Problem]:
         """Every problem recorded, in file and line order."""
         rows = self.db.execute(
             "SELECT path, line, field, message, severity FROM problems ORDER BY file, line"
         )
-        return [Problem(p, m, line=ln, field=f, severity=s) for p, ln, f, m, s in rows]  # type: ignore[arg-type]
+        return [Problem(p, m, line=ln, field=f, severity=s) for p, ln, f, m, s in rows]
 
     def count(self) -> int:
         """How many articles are stored."""
