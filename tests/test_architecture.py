@@ -1,0 +1,87 @@
+"""The shape of the code: the core stays free of the UI, the right Whoosh is installed, and the
+import contracts in pyproject.toml hold."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *options, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_core_never_imports_textual(tmp_path: Path) -> None:
+    # Not only importing: building an index, searching and listing mentions too.
+    result = run_python(
+        f"""
+        import sys
+        from pathlib import Path
+        import corpus, index
+        from index import Engine
+
+        engine = Engine(index_root=Path({str(tmp_path)!r}))
+        engine.open()
+        assert engine.search("Dostum").total == 5
+        engine.kwic(engine.mentions_of("yar-dostum"))
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich", "tui"))
+        print(loaded)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_whoosh_is_whoosh_reloaded_2_7_5() -> None:
+    assert metadata.version("whoosh-reloaded") == "2.7.5"
+    # Every Whoosh fork installs the `whoosh` package: exactly one distribution may provide it.
+    providers = metadata.packages_distributions().get("whoosh", [])
+    assert [name.lower() for name in providers] == ["whoosh-reloaded"]
+
+
+def test_whoosh_compiles_without_syntax_warnings(tmp_path: Path) -> None:
+    # An empty bytecode cache makes Python compile every module again, so that an invalid
+    # escape sequence (the SyntaxWarning of Whoosh 2.7.4) fails under -W error.
+    result = run_python(
+        """
+        import index, whoosh.qparser, whoosh.highlight, whoosh.sorting, whoosh.query
+        import whoosh.filedb.filestore, whoosh.codec.whoosh3, whoosh.analysis, whoosh.lang
+        """,
+        "-W",
+        "error",
+        "-X",
+        f"pycache_prefix={tmp_path}",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+LINT_IMPORTS = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+
+
+@pytest.mark.skipif(LINT_IMPORTS is None, reason="import-linter is not installed (test extra)")
+def test_import_contracts_hold() -> None:
+    assert LINT_IMPORTS is not None
+    settings = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["tool"][
+        "importlinter"
+    ]
+    assert {c["name"] for c in settings["contracts"]} >= {"The core never imports Textual"}
+    result = subprocess.run(
+        [LINT_IMPORTS], cwd=PROJECT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Contracts: {len(settings['contracts'])} kept, 0 broken." in result.stdout
