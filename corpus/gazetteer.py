@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 
 from corpus.frontmatter import FrontMatterError, load_yaml_with_lines
 from corpus.loader import decode_text
-from corpus.model import PartialDate, Problem
+from corpus.model import PartialDate, Problem, Severity
 
 __all__ = [
     "BUNDLED_GAZETTEER",
@@ -162,13 +162,15 @@ def _entity(raw: Any, where: str, problems: list[Problem]) -> Entity | None:
     lines: dict[str, int] = raw.pop("__lines__", {})
     line = min(lines.values(), default=0)
 
-    def fail(name: str, message: str) -> None:
-        problems.append(Problem(where, message, line=lines.get(name, line), field=name))
+    def fail(name: str, message: str, severity: Severity = "error") -> None:
+        problems.append(
+            Problem(where, message, line=lines.get(name, line), field=name, severity=severity)
+        )
 
     entity_id = raw.get("id")
     label = f"entry {entity_id!r}" if isinstance(entity_id, str) else "entry"
     for key in sorted(set(raw) - _ENTRY_KEYS, key=str):
-        fail(str(key), f"{label}: unknown key {key!r}")
+        fail(str(key), f"{label}: unknown key {key!r} (ignored)", "warning")
     if not isinstance(entity_id, str) or not _ID_RE.match(entity_id):
         fail("id", f"{label}: id must be a lowercase slug such as 'ahmad-massoud'")
         return None

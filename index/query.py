@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 
 from corpus import Gazetteer, PartialDate
 from index.analysis import body_analyzer
@@ -51,6 +51,11 @@ class QueryCompiler:
         self.gazetteer = gazetteer
         parser = MultifieldParser(["title", "body"], schema, group=AndGroup)
         parser.add_plugin(FuzzyTermPlugin())
+        # `-word` excludes, as in most search boxes; only at the start of a word, so that
+        # `Mazar-e-Sharif` and `anti-Taliban` stay words. (`+` is not needed: AND is the default.)
+        parser.add_plugin(
+            PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?:(?<=[\s(])|^)-(?=[\w\"(])")
+        )
         self.parser = parser
         analyzer: Analyzer = body_analyzer()
         self._words: dict[tuple[str, ...], set[str]] = {}

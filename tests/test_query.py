@@ -372,3 +372,12 @@ def test_index_is_safe_to_reuse(bundled_engine: Engine, tmp_path: Path) -> None:
         assert again.search("Interfax").total == 1
     finally:
         again.close()
+
+
+def test_minus_excludes_only_at_the_start_of_a_word(bundled_engine: Engine) -> None:
+    engine = bundled_engine
+    assert engine.search("Taliban -Noor").total < engine.search("Taliban").total
+    assert all(
+        "noor" not in h.article.article.body.casefold() for h in engine.search("Taliban -Noor").hits
+    )
+    assert engine.search("Mazar-e-Sharif").total == engine.search("Mazar Sharif").total > 0
