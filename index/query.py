@@ -86,6 +86,11 @@ class QueryCompiler:
         return CompiledQuery(text, compiled, frozenset(matched), frozenset(filters))
 
     def _expand(self, q: wq.Query, matched: set[str], filters: set[str]) -> wq.Query:
+        if isinstance(q, wq.AndNot):
+            # Whoosh 2.7's AndNot matcher lets through documents its negative side matches
+            # when that side is a union; And + Not gives the right answer.
+            positive = self._expand(q.a, matched, filters)
+            return wq.And([positive, wq.Not(self._expand(q.b, set(), filters))])
         if isinstance(q, (wq.Term, wq.Phrase)) and q.fieldname == "actor":
             spelling = q.text if isinstance(q, wq.Term) else " ".join(q.words)
             ids = self.resolve_actor(spelling)
