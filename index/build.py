@@ -16,6 +16,7 @@ rebuild only replaces `current` once it has finished.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -73,6 +74,7 @@ class UpdateReport:
     removed: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+    repaired: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -162,6 +164,14 @@ class Indexer:
         temporary.write_text(generation.path.name, encoding="utf-8")
         os.replace(temporary, self.root / name)
 
+    def pointed_at(self) -> Path | None:
+        """The folder `current` names (one small read; no check that it is usable)."""
+        try:
+            name = (self.root / "current").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return self.root / name if name else None
+
     def current(self) -> Generation | None:
         """The generation readers should open, if any is usable."""
         generation = self._pointer("current")
@@ -182,12 +192,35 @@ class Indexer:
         except Exception:
             return False
 
+    def damage(self, generation: Generation) -> str | None:
+        """Why a generation's Whoosh files are not those its last commit wrote, if they are not.
+
+        A truncated, deleted or replaced file is found from sizes alone (recorded in the store
+        with every commit), without reading the index.
+        """
+        try:
+            store = Store(generation.store_path)
+            try:
+                recorded = json.loads(store.get_meta("whoosh_files") or "{}")
+            finally:
+                store.close()
+        except Exception as error:
+            return f"its store cannot be read ({error})"
+        for name, size in recorded.items():
+            try:
+                actual = (generation.whoosh_dir / name).stat().st_size
+            except OSError:
+                return f"the index file {name} is missing"
+            if actual != size:
+                return f"the index file {name} has {actual:,} bytes where {size:,} were written"
+        return None
+
     def _create(self) -> Generation:
         self.root.mkdir(parents=True, exist_ok=True)
         generation = Generation(self.root / f"g-{time.time_ns():x}")
         generation.whoosh_dir.mkdir(parents=True)
         whoosh_index.create_in(str(generation.whoosh_dir), make_schema())
-        store = Store(generation.store_path)
+        store = Store(generation.store_path, create=True)
         with store.transaction() as db:
             Store.set_meta(db, "fingerprint", self.fingerprint)
             Store.set_meta(db, "complete", "0")
@@ -208,7 +241,7 @@ class Indexer:
         Reads file sizes and times only, never the articles.
         """
         generation = self.current()
-        if generation is None:
+        if generation is None or self.damage(generation) is not None:
             return False
         store = Store(generation.store_path)
         try:
@@ -256,8 +289,13 @@ class Indexer:
 
     def _update_locked(self, progress: ProgressCallback | None, rebuild: bool) -> UpdateReport:
         current = self.current()
+        repaired = None
+        if current is None and self._pointer("current") is not None:
+            repaired = "the index was built by another version of afreader or is unreadable"
+        elif current is not None and (reason := self.damage(current)) is not None:
+            repaired, current = f"the index was damaged: {reason}", None
         pending = None if rebuild else self._pointer("next")
-        if pending is not None and not self._compatible(pending):
+        if pending is not None and (not self._compatible(pending) or self.damage(pending)):
             pending = None
         if current is not None and not rebuild:
             report = self._sync(current, progress)
@@ -270,6 +308,7 @@ class Indexer:
             self._point("next", target)
         report = self._sync(target, progress)
         report.rebuilt = True
+        report.repaired = repaired
         self._point("current", target)
         (self.root / "next").unlink(missing_ok=True)
         self._remove_stale({target.path})
@@ -457,6 +496,8 @@ class Indexer:
                 writer.cancel()
                 raise
         with store.transaction() as db:
+            if articles or removed:
+                Store.set_meta(db, "whoosh_files", json.dumps(_whoosh_files(ix)))
             for aid in removed:
                 Store.delete_article(db, aid)
             Store.put_articles(db, extracted, batch.raw_hashes)
@@ -510,6 +551,19 @@ def _writer(ix: whoosh_index.Index, procs: int) -> IndexWriter:
         return ix.writer(limitmb=128, timeout=WRITER_TIMEOUT)
     except LockError:
         raise IndexBusy("the search index is locked by another writer") from None
+
+
+def _whoosh_files(ix: whoosh_index.Index) -> dict[str, int]:
+    """The sizes of the files the index's current table of contents uses."""
+    folder = Path(ix.storage.folder)
+    toc = ix._read_toc()  # Whoosh keeps the table of contents private
+    prefixes = tuple(f"{segment.segment_id()}." for segment in toc.segments)
+    toc_name = f"_{ix.indexname}_{toc.generation}.toc"
+    return {
+        entry.name: entry.stat().st_size
+        for entry in os.scandir(folder)
+        if entry.name == toc_name or entry.name.startswith(prefixes)
+    }
 
 
 def _segment_count(ix: whoosh_index.Index) -> int:

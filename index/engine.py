@@ -7,6 +7,8 @@ Whoosh searcher and SQLite connection).
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -102,8 +104,29 @@ class Engine:
         self._store: Store | None = None
         self._compiler: QueryCompiler | None = None
         self._generation_path: Path | None = None
+        self.notices: list[str] = []
 
     # --- lifecycle ------------------------------------------------------------------------
+
+    def prepare_root(self) -> None:
+        """Make sure the index folder can be written; if not, fall back to a temporary one.
+
+        A read-only or unusable cache directory must not stop anyone reading: the index is
+        then built in a temporary folder (and said so in `notices`).
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as error:
+            fallback = Path(tempfile.mkdtemp(prefix="afreader-index-"))
+            self.notices.append(
+                f"cannot write the index in {self.root} ({error.strerror or error}); "
+                f"using a temporary index in {fallback} for this session"
+            )
+            self.index_root = fallback
+            self.root = index_dir_for(self.corpus, fallback)
+            self.indexer = Indexer(self.corpus, self.root, self.gazetteer, procs=self.indexer.procs)
 
     def is_fresh(self) -> bool:
         """The cheap start-up check: is the index there and current?"""
@@ -113,6 +136,7 @@ class Engine:
         self, progress: ProgressCallback | None = None, rebuild: bool = False
     ) -> UpdateReport:
         """Build, resume or refresh the index, then (re)open it."""
+        self.prepare_root()
         try:
             report = self.indexer.update(progress, rebuild=rebuild)
         except IndexBusy:
@@ -121,6 +145,10 @@ class Engine:
             raise EngineError(
                 f"cannot write the index in {self.root}: {error.strerror or error}"
             ) from None
+        except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
+            raise EngineError(f"cannot write the index in {self.root}: {error}") from None
+        if report.repaired:
+            self.notices.append(f"{report.repaired}; it was rebuilt")
         self.reopen()
         return report
 
@@ -184,6 +212,11 @@ class Engine:
         """This thread's searcher, refreshed when the index has changed."""
         if self._ix is None:
             raise EngineError("the index is not open")
+        if self.indexer.pointed_at() != self._generation_path:
+            # Another process finished a rebuild: read the new generation (the old one is
+            # being deleted; files this process has open stay readable until then).
+            self.reopen()
+            assert self._ix is not None
         searcher: Searcher | None = getattr(self._local, "searcher", None)
         if searcher is None:
             searcher = self._ix.searcher()

@@ -92,12 +92,16 @@ class MentionRef:
 class Store:
     """Thread-safe access to one SQLite store (a connection per thread)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
+        """Open a store; `create` makes its tables (readers never write)."""
         self.path = path
         self._local = threading.local()
-        self.db.executescript(_SCHEMA)
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        if create:
+            self.db.executescript(_SCHEMA)
+            with self.transaction() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
 
     @property
     def db(self) -> sqlite3.Connection:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -91,6 +92,7 @@ class BuildProcess:
                 removed=fields["removed"],
                 rebuilt=fields["rebuilt"],
                 seconds=fields["seconds"],
+                repaired=fields.get("repaired"),
             )
         if "error" in outcome:
             raise BuildFailed(str(outcome["error"]), busy=bool(outcome.get("busy")))
@@ -112,8 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-root", type=Path)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--batch-size", type=int, default=None, help="articles per commit")
     args = parser.parse_args(argv)
 
+    from corpus import CorpusError, GazetteerError
     from index.engine import Engine, EngineError
 
     def emit(record: dict[str, object]) -> None:
@@ -125,12 +129,20 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         engine = Engine(args.corpus, args.index_root, procs=args.procs)
+        if args.batch_size:
+            engine.indexer.batch_size = args.batch_size
         report = engine.indexer.update(progress, rebuild=args.rebuild)
     except IndexBusy as error:
         emit({"error": str(error), "busy": True})
         return 3
-    except (EngineError, OSError) as error:
+    except (EngineError, CorpusError, GazetteerError) as error:
         emit({"error": str(error), "busy": False})
+        return 1
+    except OSError as error:
+        emit({"error": f"cannot write the index: {error.strerror or error}", "busy": False})
+        return 1
+    except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
+        emit({"error": f"cannot write the index: {error}", "busy": False})
         return 1
     emit(
         {
@@ -140,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 "removed": report.removed,
                 "rebuilt": report.rebuilt,
                 "seconds": report.seconds,
+                "repaired": report.repaired,
             }
         }
     )

@@ -155,6 +155,8 @@ def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
                 engine.open(callback)
     except (CorpusError, GazetteerError, EngineError, IndexBusy) as error:
         raise UsageError(str(error)) from None
+    for notice in engine.notices:
+        print(f"afreader: {visible(notice)}", file=sys.stderr)
     errors = [p for p in engine.problems() if p.severity == "error"]
     if errors:
         print(

@@ -39,7 +39,9 @@ def progress_bar(stream: TextIO) -> Iterator[Callable[[BuildProgress], None]]:
         TextColumn("left"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
+    # No refresh thread: the build forks worker processes, and forking a threaded process
+    # can deadlock. The bar is redrawn from the callback instead.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
         task: TaskID | None = None
 
         def update(progress: BuildProgress) -> None:
@@ -49,5 +51,6 @@ def progress_bar(stream: TextIO) -> Iterator[Callable[[BuildProgress], None]]:
             speed = bar.tasks[0].speed if bar.tasks else None
             rate = f"{speed:,.0f}/s" if speed else ""
             bar.update(task, completed=progress.done, total=progress.total, rate=rate)
+            bar.refresh()
 
         yield update

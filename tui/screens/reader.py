@@ -15,6 +15,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -34,6 +35,7 @@ from tui.messages import (
     Target,
 )
 from tui.navigation import History, MarkCursor, Place
+from tui.text import visible
 from tui.widgets.article import ArticleView, Mark
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import FilterChip, SearchBar
@@ -178,9 +180,12 @@ class ReaderScreen(Screen[None]):
             engine = self.reader_app.make_engine()
             report = None
             if not engine.is_fresh():
+                engine.prepare_root()
                 self._build = BuildProcess(engine.corpus, engine.index_root)
                 try:
                     report = self._build.wait(progressed)
+                    if report.repaired:
+                        engine.notices.append(f"{report.repaired}; it was rebuilt")
                 except BuildFailed as error:
                     if engine.indexer.current() is None:
                         raise EngineError(str(error)) from None
@@ -221,8 +226,11 @@ class ReaderScreen(Screen[None]):
         elif self.article_view.article is not None:
             self._hits_query = "\0"  # the article's hits and mentions may have changed
 
+        for notice in message.engine.notices:
+            self.notify(visible(notice), title="Index", severity="warning", timeout=12)
+        message.engine.notices.clear()
         errors = [p for p in message.engine.problems() if p.severity == "error"]
-        if errors:
+        if errors and first:
             self.notify(
                 f"{len(errors)} article(s) could not be read: press p to see which and why.",
                 severity="warning",
@@ -276,8 +284,14 @@ class ReaderScreen(Screen[None]):
 
     @on(IndexFailed)
     def _index_failed(self, message: IndexFailed) -> None:
+        if not message.fatal:
+            self.notify(
+                visible(message.message), title="Index not updated", severity="warning", timeout=10
+            )
+            return
+        self.query_one("#building").display = True
         self.query_one("#building-label", Static).update(
-            f"Cannot open the index: {message.message}"
+            Content(f"Cannot open the index: {visible(message.message)}")
         )
         self.query_one("#building-bar").display = False
 
