@@ -110,3 +110,96 @@ def test_search_read_jump_across_articles_and_quit(terminal: Terminal) -> None:
     while terminal.alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not terminal.alive(), "afreader did not quit on q"
+
+
+def start(term: Terminal, *args: str, env: dict[str, str] | None = None) -> None:
+    """Start `afreader ARGS` in a 120x36 session of `term`."""
+    subprocess.run(
+        [TMUX or "tmux", "-L", term.socket, "new-session", "-d", "-s", term.session,
+         "-x", "120", "-y", "36", " ".join([str(AFREADER), *args])],
+        check=True,
+        env={**os.environ, "TERM": "xterm-256color", **(env or {})},
+    )  # fmt: skip
+
+
+HOSTILE = (
+    "---\ntitle: 'Taliban [bold red]loud[/] title'\npublished: '2021-08-20'\n---\n\n"
+    "\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\ "
+    "The Taliban said [link=file:///etc/passwd]this[/link] and [@click=app.quit]that[/]. "
+    "\x1b[2J\x1b[31mREDTEXT\x1b[0m \x1b]52;c;ZXZpbA==\x07 \u202eBIDI\u202c \x9b31m end.\n"
+)
+
+
+def test_no_escape_sequence_from_the_corpus_reaches_the_terminal(tmp_path: Path) -> None:
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(HOSTILE, encoding="utf-8")
+    log = tmp_path / "terminal.bytes"
+    term = Terminal(f"afreader-test-{uuid.uuid4().hex[:8]}", "reader")
+    start(term, "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    try:
+        term.tmux("pipe-pane", "-o", "-t", term.session, f"cat >> {log}")
+        term.wait_for("1 article · ")
+        term.type("Taliban")
+        term.wait_for("by relevance")
+        term.send("Enter")
+        time.sleep(0.5)
+        term.send("Enter")
+        term.wait_for("hit 1 of")
+        term.send("Tab")
+        term.send("Down")
+        term.send("Enter")
+        term.wait_for("Taliban: mention 1 of")
+        term.send("m")
+        term.wait_for(" in 1 articles")  # the concordance lines have loaded
+        term.send("Escape")
+        term.send("q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        term.tmux("kill-server")
+    written = log.read_bytes()
+    assert b"ZXZpbA==" in written and b"REDTEXT" in written  # the text was shown...
+    for sequence in (b"\x1b]52;c;ZXZpbA", b"\x1b]8;;http://evil", b"\x1b[31mREDTEXT", b"\x9b31m"):
+        assert sequence not in written  # ...but none of its escape sequences was sent
+    assert "\u202e".encode() not in written
+    assert b"[link=file:///etc/passwd]" in written  # markup shown as text
+
+
+def test_two_readers_keep_working_while_a_third_process_updates(tmp_path: Path) -> None:
+    import shutil
+
+    from corpus import BUNDLED_ARTICLES
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_ARTICLES, corpus)
+    index_dir = tmp_path / "idx"
+    common = ["--corpus", str(corpus), "--index-dir", str(index_dir)]
+    subprocess.run([str(AFREADER), "index", *common], check=True, capture_output=True)
+    socket = f"afreader-test-{uuid.uuid4().hex[:8]}"
+    readers = [Terminal(socket, "one"), Terminal(socket, "two")]
+    try:
+        for term in readers:
+            start(term, *common)
+        for term in readers:
+            term.wait_for("5 articles · ")
+        (corpus / "new.md").write_text(
+            "---\ntitle: Zebracorn sighted in Panjshir\npublished: '2022-03-01'\n---\n\n"
+            "A zebracorn was seen near the Taliban checkpoint.\n",
+            encoding="utf-8",
+        )
+        update = subprocess.run([str(AFREADER), "index", *common], capture_output=True, text=True)
+        assert update.returncode == 0, update.stderr
+        for term in readers:
+            term.type("zebracorn")
+        for term in readers:
+            term.wait_for("1 article · ")
+            term.send("Enter")
+        time.sleep(0.5)
+        for term in readers:
+            term.send("Enter")
+        for term in readers:
+            term.wait_for("hit 1 of 2")  # title and body
+    finally:
+        readers[0].tmux("kill-server")
