@@ -44,12 +44,20 @@ async def settle(app: AfreaderApp, pilot: Pilot[None]) -> None:
     Polls rather than `wait_for_complete()`, which raises for a worker that a newer one
     cancelled: in this app that is normal (a newer keystroke cancels the older search).
     """
-    for _ in range(4):
-        for _ in range(1000):
-            if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+
+    def busy() -> bool:
+        return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+
+    for _ in range(50):
+        for _ in range(2000):
+            if not busy():
                 break
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.005)
         await pilot.pause()
+        if not busy():
+            await pilot.pause()
+            if not busy():
+                return
 
 
 async def search(app: AfreaderApp, pilot: Pilot[None], query: str) -> ReaderScreen:

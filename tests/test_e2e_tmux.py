@@ -153,10 +153,12 @@ def test_no_escape_sequence_from_the_corpus_reaches_the_terminal(tmp_path: Path)
         term.send("m")
         term.wait_for(" in 1 articles")  # the concordance lines have loaded
         term.send("Escape")
+        time.sleep(0.3)
         term.send("q")
         deadline = time.monotonic() + 10
         while term.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
+        assert not term.alive(), "afreader did not quit on q"
     finally:
         term.tmux("kill-server")
     written = log.read_bytes()
