@@ -56,6 +56,7 @@ class SearchResults:
     hits: list[Hit]
     seconds: float
     actor: str | None = None
+    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +237,6 @@ class Engine:
         """Every problem met loading the corpus and the gazetteer."""
         return [*self.gazetteer_problems, *self.store.problems()]
 
-    def count(self) -> int:
-        """How many articles the index holds."""
-        return self.store.count()
-
     def article(self, article_id: str) -> StoredArticle | None:
         """One article by id."""
         return self.store.article(article_id)
@@ -260,10 +257,13 @@ class Engine:
         limit: int = 20,
         sort: str = "relevance",
         actor: str | None = None,
+        exact_count: bool = True,
     ) -> SearchResults:
         """A page of results. An empty query lists every article, newest first.
 
-        `actor` (an entity id) keeps only the articles that mention it.
+        `actor` (an entity id) keeps only the articles that mention it. Counting every match
+        of a large result set costs as much as the search; with `exact_count=False` the total
+        may be an estimate (`total_exact` says), and `count` gives the exact figure later.
         Raises QueryError for a query that cannot be run.
         """
         if sort not in SORTS:
@@ -276,15 +276,11 @@ class Engine:
                 text, "date", self.count(), offset, hits, time.perf_counter() - started
             )
         compiled = self.compile(text) if text.strip() else None
-        q: wq.Query = compiled.query if compiled else wq.Term("actor", actor)
+        q, kwargs = self._whoosh_query(compiled, actor, sort)
         searcher = self.searcher()
-        kwargs: dict[str, object] = {"limit": offset + limit}
-        if actor is not None and compiled is not None:
-            kwargs["filter"] = wq.Term("actor", actor)
-        if sort == "date" or compiled is None:
-            kwargs.update(sortedby="published", reverse=True)
-        results = searcher.search(q, **kwargs)
-        total = len(results)
+        results = searcher.search(q, limit=offset + limit, **kwargs)
+        total_exact = exact_count or results.has_exact_length()
+        total = len(results) if total_exact else results.estimated_length()
         page = [(r.docnum, r.score) for r in results[offset : offset + limit]]
         ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
         stored = self.store.articles(ids)
@@ -297,7 +293,7 @@ class Engine:
             article = stored.get(article_id)
             if article is None:  # indexed by Whoosh, not yet in the store: being updated
                 continue
-            mentions = self.store.mentions_in(article.n) if entity_ids else []
+            mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
             spans = highlighter.spans(docnum, "body", article.article.body, mentions)
             matched = tuple(
                 sorted({m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold)
@@ -313,8 +309,34 @@ class Engine:
             )
         shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
         return SearchResults(
-            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
+            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor, total_exact
         )
+
+    def count(self, text: str = "", actor: str | None = None) -> int:
+        """How many articles match a query; with no query, how many the index holds."""
+        if not text.strip() and actor is None:
+            return self.store.count()
+        compiled = self.compile(text) if text.strip() else None
+        q, kwargs = self._whoosh_query(compiled, actor, "relevance")
+        searcher = self.searcher()
+        allowed = kwargs.get("filter")
+        matched = searcher.docs_for_query(q)
+        if allowed is None:
+            return sum(1 for _ in matched)
+        keep = set(searcher.docs_for_query(allowed))
+        return sum(1 for docnum in matched if docnum in keep)
+
+    @staticmethod
+    def _whoosh_query(
+        compiled: CompiledQuery | None, actor: str | None, sort: str
+    ) -> tuple[wq.Query, dict[str, object]]:
+        q: wq.Query = compiled.query if compiled else wq.Term("actor", actor)
+        kwargs: dict[str, object] = {}
+        if actor is not None and compiled is not None:
+            kwargs["filter"] = wq.Term("actor", actor)
+        if sort == "date" or compiled is None:
+            kwargs.update(sortedby="published", reverse=True)
+        return q, kwargs
 
     def highlights(self, text: str, article: StoredArticle) -> dict[str, list[tuple[int, int]]]:
         """The query's hits in an article's title and body, as character spans."""
@@ -327,7 +349,7 @@ class Engine:
             return {"title": [], "body": []}
         entity_ids = compiled.entity_ids | compiled.filter_ids
         highlighter = Highlighter(searcher, compiled.query, entity_ids)
-        mentions = self.store.mentions_in(article.n) if entity_ids else []
+        mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
         return {
             "title": highlighter.spans(docnum, "title", article.article.title, mentions),
             "body": highlighter.spans(docnum, "body", article.article.body, mentions),
@@ -354,9 +376,15 @@ class Engine:
         stats.sort(key=lambda s: (-s.mentions, s.entity.name.casefold()))
         return stats
 
-    def mentions_of(self, entity_id: str) -> list[MentionRef]:
-        """Every mention of an entity across the corpus, in date order."""
-        return self.store.mentions_of(entity_id)
+    def mentions_of(
+        self, entity_id: str, offset: int = 0, limit: int = -1, by: str = "date"
+    ) -> list[MentionRef]:
+        """Mentions of an entity across the corpus (all, or a page), by date or by spelling."""
+        return self.store.mentions_of(entity_id, offset, limit, by)
+
+    def count_mentions(self, entity_id: str) -> tuple[int, int]:
+        """How many mentions an entity has, and in how many articles."""
+        return self.store.count_mentions(entity_id)
 
     def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
         """The next (or previous) mention of the same entity in corpus order."""

@@ -22,7 +22,7 @@ from index.mentions import FIELDS, Mention
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -43,10 +43,12 @@ CREATE TABLE IF NOT EXISTS mentions (
     sort_key TEXT NOT NULL,
     field INTEGER NOT NULL,
     start INTEGER NOT NULL,
-    end INTEGER NOT NULL
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions (entity, sort_key, article, field, start);
 CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article, field, start);
+CREATE INDEX IF NOT EXISTS mentions_by_spelling ON mentions (entity, text COLLATE NOCASE, sort_key, article, field, start);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL, severity TEXT NOT NULL,
@@ -82,6 +84,7 @@ class MentionRef:
     field: str
     start: int
     end: int
+    text: str = ""
 
     @property
     def position(self) -> tuple[str, int, int, int]:
@@ -183,8 +186,11 @@ class Store:
             )
             n = cursor.lastrowid
             db.executemany(
-                "INSERT INTO mentions VALUES (?,?,?,?,?,?)",
-                [(n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end) for m in mentions],
+                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+                [
+                    (n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end, m.text)
+                    for m in mentions
+                ],
             )
 
     @staticmethod
@@ -292,45 +298,74 @@ class Store:
         return found
 
     def newest(self, offset: int, limit: int) -> list[StoredArticle]:
-        """Articles newest first (undated last), a page at a time."""
+        """Articles newest first, undated last, a page at a time (both walks use an index)."""
+        dated = int(
+            self.db.execute(
+                "SELECT count(*) FROM articles WHERE sort_key < ?", (UNDATED,)
+            ).fetchone()[0]
+        )
+        found: list[StoredArticle] = []
+        if offset < dated:
+            rows = self.db.execute(
+                f"SELECT {self._COLUMNS} FROM articles WHERE sort_key < ? "
+                "ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?",
+                (UNDATED, limit, offset),
+            )
+            found = [self._row(r) for r in rows]
+        if len(found) < limit:
+            rows = self.db.execute(
+                f"SELECT {self._COLUMNS} FROM articles WHERE sort_key = ? ORDER BY id LIMIT ? OFFSET ?",
+                (UNDATED, limit - len(found), max(0, offset - dated)),
+            )
+            found += [self._row(r) for r in rows]
+        return found
+
+    def mentions_in(self, article_n: int, entity_ids: Iterable[str] | None = None) -> list[Mention]:
+        """The mentions in one article (of some entities only), in reading order."""
+        query = "SELECT entity, field, start, end, text FROM mentions WHERE article = ?"
+        params: list[object] = [article_n]
+        if entity_ids is not None:
+            wanted = sorted(set(entity_ids))
+            if not wanted:
+                return []
+            query += f" AND entity IN ({','.join('?' * len(wanted))})"
+            params += wanted
+        rows = self.db.execute(query + " ORDER BY field, start", params)
+        return [Mention(e, FIELDS[f], start, end, text) for e, f, start, end, text in rows]
+
+    def count_mentions(self, entity_id: str) -> tuple[int, int]:
+        """How many mentions of an entity, in how many articles."""
+        row = self.db.execute(
+            "SELECT count(*), count(DISTINCT article) FROM mentions WHERE entity = ?", (entity_id,)
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def mentions_of(
+        self, entity_id: str, offset: int = 0, limit: int = -1, by: str = "date"
+    ) -> list[MentionRef]:
+        """Mentions of an entity, a page at a time, in corpus order (by date, undated last,
+        then article and offset) or by spelling."""
+        order = (
+            "m.text COLLATE NOCASE, m.sort_key, m.article, m.field, m.start"
+            if by == "spelling"
+            else "m.sort_key, m.article, m.field, m.start"
+        )
         rows = self.db.execute(
-            f"SELECT {self._COLUMNS} FROM articles ORDER BY sort_key = ?, sort_key DESC, id "
+            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text FROM mentions m "
+            f"JOIN articles a ON a.n = m.article WHERE m.entity = ? ORDER BY {order} "
             "LIMIT ? OFFSET ?",
-            (UNDATED, limit, offset),
-        )
-        return [self._row(r) for r in rows]
-
-    def mentions_in(self, article_n: int) -> list[Mention]:
-        """The mentions in one article, in reading order (title first)."""
-        rows = self.db.execute(
-            "SELECT m.entity, m.field, m.start, m.end, a.title, a.body FROM mentions m "
-            "JOIN articles a ON a.n = m.article WHERE m.article = ? ORDER BY m.field, m.start",
-            (article_n,),
-        )
-        out = []
-        for entity, field, start, end, title, body in rows:
-            text = title if field == 0 else body
-            out.append(Mention(entity, FIELDS[field], start, end, text[start:end]))
-        return out
-
-    def mentions_of(self, entity_id: str) -> list[MentionRef]:
-        """Every mention of an entity in corpus order: by date (undated last), article, offset."""
-        rows = self.db.execute(
-            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end FROM mentions m "
-            "JOIN articles a ON a.n = m.article WHERE m.entity = ? "
-            "ORDER BY m.sort_key, m.article, m.field, m.start",
-            (entity_id,),
+            (entity_id, limit, offset),
         )
         return [
-            MentionRef(entity_id, n, aid, key, FIELDS[field], start, end)
-            for n, aid, key, field, start, end in rows
+            MentionRef(entity_id, n, aid, key, FIELDS[field], start, end, text)
+            for n, aid, key, field, start, end, text in rows
         ]
 
     def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
         """The mention of the same entity after (or before) `current`, in corpus order."""
         op, order = (">", "ASC") if forward else ("<", "DESC")
         row = self.db.execute(
-            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end FROM mentions m "
+            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text FROM mentions m "
             "JOIN articles a ON a.n = m.article WHERE m.entity = ? AND "
             f"(m.sort_key, m.article, m.field, m.start) {op} (?, ?, ?, ?) "
             f"ORDER BY m.sort_key {order}, m.article {order}, m.field {order}, m.start {order} "
@@ -339,8 +374,8 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        n, aid, key, field, start, end = row
-        return MentionRef(current.entity_id, n, aid, key, FIELDS[field], start, end)
+        n, aid, key, field, start, end, text = row
+        return MentionRef(current.entity_id, n, aid, key, FIELDS[field], start, end, text)
 
     def article_numbers_mentioning(self, entity_id: str) -> list[int]:
         """The articles that mention an entity, in corpus order."""
