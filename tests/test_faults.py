@@ -19,7 +19,17 @@ from whoosh import index as whoosh_index
 from index import Engine
 from index.build import _whoosh_files
 
-WORDS = ["alliance", "resistance", "governor", "province", "valley", "council", "militia", "commander", "election"]
+WORDS = [
+    "alliance",
+    "resistance",
+    "governor",
+    "province",
+    "valley",
+    "council",
+    "militia",
+    "commander",
+    "election",
+]
 
 
 def corpus_of(

@@ -27,6 +27,7 @@ __all__ = [
     "IndexProgressed",
     "IndexReady",
     "MentionFound",
+    "SearchCounted",
     "SearchFailed",
     "SearchFinished",
     "SearchKey",
@@ -86,6 +87,16 @@ class SearchFinished(Message):
         super().__init__()
         self.key = key
         self.results = results
+
+
+class SearchCounted(Message):
+    """The exact number of articles matching a query (it follows the first page)."""
+
+    def __init__(self, key: SearchKey, total: int, seconds: float) -> None:
+        super().__init__()
+        self.key = key
+        self.total = total
+        self.seconds = seconds
 
 
 class SearchFailed(Message):

@@ -29,6 +29,7 @@ from tui.messages import (
     IndexProgressed,
     IndexReady,
     MentionFound,
+    SearchCounted,
     SearchFailed,
     SearchFinished,
     SearchKey,
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ReaderScreen"]
 
+# The first page is what a person sees at once; later pages load as the highlight nears them.
+FIRST_PAGE = 20
 PAGE_SIZE = 50
 # How often the corpus is checked for changes while the app is open (sizes and times only).
 WATCH_SECONDS = 5.0
@@ -133,6 +136,7 @@ class ReaderScreen(Screen[None]):
         self.history = History()
         self._last_moved = "hit"
         self._hits_query = ""
+        self._sorted_by = "date"
         self._build: BuildProcess | None = None
         self._refreshing = False
         self._change_noticed = False
@@ -316,16 +320,27 @@ class ReaderScreen(Screen[None]):
     def _search(self, engine: Engine, key: SearchKey, offset: int) -> None:
         from index import QueryError
 
+        worker = get_current_worker()
         try:
             results = engine.search(
-                key.query, offset=offset, limit=PAGE_SIZE, sort=key.sort, actor=key.actor
+                key.query,
+                offset=offset,
+                limit=FIRST_PAGE if offset == 0 else PAGE_SIZE,
+                sort=key.sort,
+                actor=key.actor,
+                exact_count=False,  # the page first; the exact count follows
             )
         except QueryError as error:
-            if not get_current_worker().is_cancelled:
+            if not worker.is_cancelled:
                 self.post_message(SearchFailed(key, str(error)))
             return
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(key, results))
+        if worker.is_cancelled:
+            return
+        self.post_message(SearchFinished(key, results))
+        if offset == 0 and not results.total_exact:
+            total = engine.count(key.query, key.actor)
+            if not worker.is_cancelled:
+                self.post_message(SearchCounted(key, total, results.seconds))
 
     @on(SearchFinished)
     def _search_finished(self, message: SearchFinished) -> None:
@@ -333,15 +348,29 @@ class ReaderScreen(Screen[None]):
             return  # a newer query is in the box
         results = message.results
         self.results.show(results)
-        shown = f"{results.total:,} article{'s' if results.total != 1 else ''}"
-        if self.reader_app.show_timings:
-            shown += f" · {results.seconds * 1000:.0f} ms"
-        shown += f" · by {results.sort}"
-        self.search_bar.show_status(shown)
+        if results.offset == 0:
+            self._sorted_by = results.sort
+            count = results.total if results.total_exact else None
+            self._show_count(count, len(results.hits), results.seconds)
         article = self.article_view.article
         if results.offset == 0 and article is not None and self._hits_query != self.query_text:
             # The article stays; its hits are those of the new query.
             self._load_article(article.article.id, Target("keep"))
+
+    @on(SearchCounted)
+    def _search_counted(self, message: SearchCounted) -> None:
+        if message.key == self._key():
+            self.results.total = message.total
+            self._show_count(message.total, message.total, message.seconds)
+
+    def _show_count(self, total: int | None, shown: int, seconds: float) -> None:
+        if total is None:
+            text = f"{shown:,}+ articles · counting"
+        else:
+            text = f"{total:,} article{'s' if total != 1 else ''}"
+        if self.reader_app.show_timings:
+            text += f" · {seconds * 1000:.0f} ms"
+        self.search_bar.show_status(f"{text} · by {self._sorted_by}")
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
