@@ -7,10 +7,12 @@ Whoosh searcher and SQLite connection).
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -381,6 +383,14 @@ class Engine:
     ) -> list[MentionRef]:
         """Mentions of an entity across the corpus (all, or a page), by date or by spelling."""
         return self.store.mentions_of(entity_id, offset, limit, by)
+
+    def iter_mentions(
+        self, entity_ids: Sequence[str] | None = None, by: str = "date"
+    ) -> Iterator[KwicLine]:
+        """Keyword-in-context lines for every mention of some entities (None: all), streamed."""
+        refs = self.store.iter_mentions(entity_ids, by)
+        while chunk := list(itertools.islice(refs, 1000)):
+            yield from self.kwic(chunk)
 
     def count_mentions(self, entity_id: str) -> tuple[int, int]:
         """How many mentions an entity has, and in how many articles."""

@@ -345,21 +345,33 @@ class Store:
     ) -> list[MentionRef]:
         """Mentions of an entity, a page at a time, in corpus order (by date, undated last,
         then article and offset) or by spelling."""
+        return list(self.iter_mentions([entity_id], by, offset, limit))
+
+    def iter_mentions(
+        self,
+        entity_ids: Sequence[str] | None = None,
+        by: str = "date",
+        offset: int = 0,
+        limit: int = -1,
+    ) -> Iterator[MentionRef]:
+        """Stream the mentions of some entities (None: all), by date or by spelling."""
         order = (
             "m.text COLLATE NOCASE, m.sort_key, m.article, m.field, m.start"
             if by == "spelling"
             else "m.sort_key, m.article, m.field, m.start"
         )
+        where, params = "", []
+        if entity_ids is not None:
+            where = f"WHERE m.entity IN ({','.join('?' * len(entity_ids))})"
+            params = list(entity_ids)
         rows = self.db.execute(
-            "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text FROM mentions m "
-            f"JOIN articles a ON a.n = m.article WHERE m.entity = ? ORDER BY {order} "
+            "SELECT m.entity, m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text "
+            f"FROM mentions m JOIN articles a ON a.n = m.article {where} ORDER BY {order} "
             "LIMIT ? OFFSET ?",
-            (entity_id, limit, offset),
+            (*params, limit, offset),
         )
-        return [
-            MentionRef(entity_id, n, aid, key, FIELDS[field], start, end, text)
-            for n, aid, key, field, start, end, text in rows
-        ]
+        for entity, n, aid, key, field, start, end, text in rows:
+            yield MentionRef(entity, n, aid, key, FIELDS[field], start, end, text)
 
     def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
         """The mention of the same entity after (or before) `current`, in corpus order."""

@@ -222,15 +222,12 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
         found = engine.resolve_entity(args.entity)
         if not found:
             raise UsageError(f"no entity called {args.entity!r}; 'afreader entities' lists them")
-        targets = found
+        targets: list[str] | None = [entity.id for entity in found]
     else:
-        targets = list(engine.gazetteer.entities)
-    lines = [line for entity in targets for line in engine.kwic(engine.mentions_of(entity.id))]
-    if args.sort == "spelling":
-        lines.sort(key=lambda k: (k.text.casefold(), k.ref.position))
-    else:
-        lines.sort(key=lambda k: k.ref.position)
-    for line in lines:
+        targets = None  # every entity
+    written = 0
+    for line in engine.iter_mentions(targets, by=args.sort):
+        written += 1
         article = line.article.article
         entity = engine.entity(line.ref.entity_id)
         published = article.published.iso if article.published else None
@@ -255,7 +252,7 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 f"{visible(line.left)[-40:]:>40} [{visible(line.text)}] {visible(line.right)[:40]:<40}"
                 f"  {published or 'undated'}  {article.id}\n"
             )
-    return EXIT_OK if lines else EXIT_NONE
+    return EXIT_OK if written else EXIT_NONE
 
 
 def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
