@@ -9,13 +9,15 @@ Problem saying where (file, line, field) and why.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import gzip
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from corpus.frontmatter import FrontMatterError, split_front_matter
 from corpus.model import Article, LoadResult, PartialDate, Problem
@@ -23,7 +25,9 @@ from corpus.model import Article, LoadResult, PartialDate, Problem
 __all__ = [
     "ARTICLE_SUFFIXES",
     "BUNDLED_ARTICLES",
+    "MAX_ARTICLE_BYTES",
     "CorpusError",
+    "TextDecodeError",
     "corpus_kind",
     "decode_text",
     "iter_corpus",
@@ -31,15 +35,27 @@ __all__ = [
     "load_corpus",
     "read_article_file",
     "read_record",
+    "read_regular_file",
     "scan_folder",
+    "too_large",
 ]
 
 BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
-# One article larger than this is refused rather than read into memory.
-MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+# One article (a file, or a line of JSON Lines) larger than this is refused without being read
+# into memory: the longest real articles are well under 1 MB.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+# A date later than today plus this is a typo or a hostile file: the article loads, with a warning.
+FUTURE_DATE_SLACK = dt.timedelta(days=1)
+# Opening a named pipe for reading blocks until a writer comes; O_NONBLOCK makes the open return
+# at once, so the check of what was opened cannot hang (it has no effect on regular files).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_SKIP_CHUNK = 1024 * 1024
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+# An id made from a file name may hold spaces and any script, but not what a terminal acts on:
+# C0 and C1 controls, DEL, and the bidirectional marks and overrides.
+_UNSAFE_ID_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 Item = Article | Problem
 
@@ -50,6 +66,10 @@ class CorpusError(Exception):
 
 def corpus_kind(path: Path) -> str:
     """`folder` or `jsonl`; raises CorpusError for anything else."""
+    if not _is_utf8(str(path)):
+        # Every path is stored and shown as UTF-8 text (SQLite, JSON, the screen).
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise CorpusError(f"{shown}: the path is not valid UTF-8 (rename it)")
     if path.is_dir():
         return "folder"
     name = path.name.lower()
@@ -92,24 +112,46 @@ def iter_corpus(path: Path | None = None) -> Iterator[Item]:
                 )
                 continue
             seen[item.id] = item.origin
+            yield item
+            yield from item.warnings
+            continue
         yield item
+
+
+def too_large(size: int) -> str:
+    """The message for an article over MAX_ARTICLE_BYTES."""
+    limit = f"{MAX_ARTICLE_BYTES / (1024 * 1024):g} MB"
+    return f"not loaded: {size:,} bytes is over the {limit} limit for one article"
 
 
 # --- text decoding ---------------------------------------------------------------------------
 
 
+class TextDecodeError(ValueError):
+    """Bytes that are not the text they claim to be; `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; ValueError says where it fails."""
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16.
+
+    Raises TextDecodeError (a ValueError) saying where the text goes wrong.
+    """
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise ValueError(f"invalid UTF-16 at byte {error.start}") from None
+            raise TextDecodeError(f"invalid UTF-16 at byte {error.start}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(f"not valid UTF-8 (byte {error.start}, line {line})") from None
+        raise TextDecodeError(
+            f"not valid UTF-8 (byte {error.start}, line {line})", line=line
+        ) from None
 
 
 def _clean(text: str) -> str:
@@ -123,24 +165,33 @@ def _clean(text: str) -> str:
 def scan_folder(root: Path) -> Iterator[Path | Problem]:
     """The article files of a folder, in a stable order, and a Problem for everything else.
 
-    Directory links are never followed, so link loops are harmless; hidden files and folders
-    (".git", ".DS_Store") are not part of a corpus.
+    Links to folders are never followed (as `os.walk` does not), so link loops are harmless; a
+    link to a file is read like the file, and a broken or looping one is reported when read.
+    Hidden files and folders (".git", ".DS_Store") are not part of a corpus. The walk keeps its
+    own stack, so a folder nested thousands deep cannot exhaust Python's recursion limit.
     """
-    walk_errors: list[Problem] = []
-
-    def on_error(error: OSError) -> None:
-        walk_errors.append(
-            Problem(str(error.filename or root), f"cannot read folder: {error.strerror}")
-        )
-
-    for folder, dirs, files in os.walk(root, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        yield from walk_errors
-        walk_errors.clear()
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = [e for e in listing if not e.name.startswith(".")]
+        except OSError as error:
+            yield Problem(folder, f"cannot read folder: {error.strerror or error}")
+            continue
+        files: list[str] = []
+        folders: list[str] = []
+        for entry in entries:
+            if not _is_utf8(entry.name):
+                shown = os.fsencode(entry.path).decode("utf-8", "backslashreplace")
+                yield Problem(shown, "the name is not valid UTF-8: not read (rename it)")
+            elif _is_folder(entry):
+                if not entry.is_symlink():
+                    folders.append(entry.name)
+            else:
+                files.append(entry.name)
         for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
+            path = Path(folder, name)
             if name.lower().endswith(ARTICLE_SUFFIXES):
                 yield path
             else:
@@ -149,7 +200,23 @@ def scan_folder(root: Path) -> Iterator[Path | Problem]:
                     "not an article file (.md, .markdown or .txt): ignored",
                     severity="warning",
                 )
-    yield from walk_errors
+        stack.extend(os.path.join(folder, name) for name in sorted(folders, reverse=True))
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by the OS as lone surrogates
+        return False
+    return True
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Is the entry a folder, or a link to one (a broken or looping link is not)?"""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _iter_folder(root: Path) -> Iterator[Item]:
@@ -160,21 +227,15 @@ def _iter_folder(root: Path) -> Iterator[Item]:
 def read_article_file(path: Path, root: Path) -> Item:
     """Read one `.md`/`.txt` file as an article, or say why it cannot be one."""
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            return Problem(
-                where, f"file is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit"
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        return Problem(where, f"cannot read file: {error.strerror or error}")
+    data = read_regular_file(path)
+    if isinstance(data, Problem):
+        return data
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Problem(where, "binary file, not text")
     try:
         text = _clean(decode_text(data))
-    except ValueError as error:
-        return Problem(where, str(error))
+    except TextDecodeError as error:
+        return Problem(where, str(error), line=error.line)
     if not text.strip():
         return Problem(where, "empty file")
     default_id = _default_id(path, root)
@@ -189,6 +250,63 @@ def read_article_file(path: Path, root: Path) -> Item:
     return _article_from_fields(front.data, front.body, default_id, where, front.lines)
 
 
+def read_regular_file(path: Path) -> bytes | Problem:
+    """The bytes of a regular file of at most MAX_ARTICLE_BYTES, or why it was not read.
+
+    A named pipe, socket or device is never read (reading a pipe would wait forever), a file
+    over the limit is never read into memory, and a broken or looping link says so.
+    """
+    where = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return Problem(where, _cannot_read(path, error))
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(where, f"not a regular file ({_file_kind(info.st_mode)}): not read")
+    if info.st_size > MAX_ARTICLE_BYTES:
+        return Problem(where, too_large(info.st_size))
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return Problem(where, _cannot_read(path, error))
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            # The file may have been replaced between the stat and the open: check what is open.
+            opened = os.fstat(file.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                return Problem(
+                    where, f"not a regular file ({_file_kind(opened.st_mode)}): not read"
+                )
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as error:
+        return Problem(where, _cannot_read(path, error))
+    if len(data) > MAX_ARTICLE_BYTES:  # it grew after the stat
+        return Problem(where, too_large(max(len(data), opened.st_size)))
+    return data
+
+
+def _cannot_read(path: Path, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if isinstance(error, FileNotFoundError) and path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"cannot read file: broken link to {target!r}: {reason}"
+    return f"cannot read file: {reason}"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
 def _default_id(path: Path, root: Path) -> str:
     relative = path.relative_to(root).with_suffix("")
     return "/".join(relative.parts)
@@ -196,6 +314,13 @@ def _default_id(path: Path, root: Path) -> str:
 
 def _article_from_plain(text: str, default_id: str, where: str, first_line: int) -> Item:
     """A file without front matter: the first non-empty line is the title."""
+    if _UNSAFE_ID_RE.search(default_id):
+        return Problem(
+            where,
+            f"the file name gives the id {default_id!r}, which holds control characters: "
+            "rename the file",
+            field="id",
+        )
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if line.strip():
@@ -237,6 +362,7 @@ def _article_from_fields(
     if not _ID_RE.match(article_id):
         return problem("id", f"{article_id!r} is not a valid id (letters, digits, . _ : / -)")
     published = None
+    warnings: tuple[Problem, ...] = ()
     date_field = "published" if "published" in data else "date"
     raw_date = data.get(date_field)
     if raw_date is not None:
@@ -244,6 +370,7 @@ def _article_from_fields(
             published = PartialDate.parse(raw_date)
         except ValueError as error:
             return problem(date_field, str(error))
+        warnings = _date_warnings(published, where, lines.get(date_field), date_field)
     return Article(
         id=article_id,
         title=title,
@@ -255,14 +382,32 @@ def _article_from_fields(
         language=strings["language"],
         notes=strings["notes"],
         origin=where,
+        warnings=warnings,
     )
+
+
+def _date_warnings(
+    published: PartialDate, where: str, line: int | None, field: str
+) -> tuple[Problem, ...]:
+    """A warning when the date is in the future (the earliest day it can mean is after tomorrow).
+
+    The check is here, not in PartialDate.parse, which stays free of the clock.
+    """
+    if published.sort_date <= dt.date.today() + FUTURE_DATE_SLACK:
+        return ()
+    message = f"date {published.iso} is in the future"
+    return (Problem(where, message, line=line, field=field, severity="warning"),)
 
 
 # --- JSON Lines ------------------------------------------------------------------------------
 
 
 def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | Problem]:
-    """The non-blank lines of a JSON Lines file (gzip or plain) with their numbers."""
+    """The non-blank lines of a JSON Lines file (gzip or plain) with their numbers.
+
+    A line longer than MAX_ARTICLE_BYTES is never held in memory: it is read through in chunks
+    and reported with its number and length.
+    """
     where = str(path)
     try:
         with path.open("rb") as probe:
@@ -274,11 +419,29 @@ def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | Problem]:
     with stream:
         number = 0
         try:
-            for number, raw in enumerate(stream, start=1):
-                if raw.strip():
+            while raw := stream.readline(MAX_ARTICLE_BYTES + 1):
+                number += 1
+                if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
+                    size = len(raw) + _skip_line(stream)
+                    yield Problem(where, too_large(size), line=number)
+                elif raw.strip():
                     yield number, raw
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             yield Problem(where, f"file is damaged after line {number}: {error}", line=number + 1)
+
+
+class _Lines(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _skip_line(stream: _Lines) -> int:
+    """Read to the end of the current line, a chunk at a time; the bytes skipped (without \\n)."""
+    skipped = 0
+    while chunk := stream.readline(_SKIP_CHUNK):
+        if chunk.endswith(b"\n"):
+            return skipped + len(chunk) - 1
+        skipped += len(chunk)
+    return skipped
 
 
 def _iter_jsonl(path: Path) -> Iterator[Item]:
@@ -294,8 +457,8 @@ def read_record(raw: bytes, where: str, number: int) -> Item:
     def problem(message: str, field: str | None = None) -> Problem:
         return Problem(where, message, line=number, field=field)
 
-    if len(raw) > MAX_ARTICLE_BYTES:
-        return problem(f"record is {len(raw):,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit")
+    if len(raw.rstrip(b"\r\n")) > MAX_ARTICLE_BYTES:
+        return problem(too_large(len(raw.rstrip(b"\r\n"))))
     try:
         record = json.loads(raw)
     except UnicodeDecodeError as error:
@@ -304,6 +467,8 @@ def read_record(raw: bytes, where: str, number: int) -> Item:
         return problem(f"invalid JSON: {error.msg} (column {error.pos + 1})")
     except RecursionError:
         return problem("invalid JSON: nested too deeply")
+    except ValueError:  # an integer of more digits than Python converts (4,300 by default)
+        return problem("invalid JSON: a number with too many digits")
     if not isinstance(record, dict):
         return problem(f"a record must be a JSON object, not {type(record).__name__}")
     texts: dict[str, str | None] = {}
@@ -325,12 +490,15 @@ def read_record(raw: bytes, where: str, number: int) -> Item:
             return problem(f"record {article_id!r} has no title and no text", "title")
         return problem(f"record {article_id!r} has no title", "title")
     published = None
-    raw_date = record.get("date", record.get("published"))
+    warnings: tuple[Problem, ...] = ()
+    date_field = "date" if record.get("date") is not None else "published"
+    raw_date = record.get(date_field)
     if raw_date is not None:
         try:
             published = PartialDate.parse(raw_date)
         except ValueError as error:
-            return problem(str(error), "date")
+            return problem(str(error), date_field)
+        warnings = _date_warnings(published, where, number, date_field)
     return Article(
         id=article_id,
         title=texts["title"] or "",
@@ -339,4 +507,5 @@ def read_record(raw: bytes, where: str, number: int) -> Item:
         published=published,
         url=texts["url"],
         origin=f"{where}:{number}",
+        warnings=warnings,
     )

@@ -104,6 +104,9 @@ class Article:
     language: str | None = None
     notes: str | None = None
     origin: str = ""
+    # What looks wrong in an article that still loaded (a date in the future), said with file,
+    # line and field. Not part of the article's value: one read back from the index has none.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
