@@ -139,6 +139,7 @@ class Indexer:
         self.procs = procs
         self.batch_size = batch_size
         self.fingerprint = gazetteer_fingerprint(gazetteer)
+        self._scanned: dict[str, Problem] = {}
 
     @property
     def matcher(self) -> EntityMatcher:
@@ -256,7 +257,11 @@ class Indexer:
             stat = self.corpus.stat()
             return {str(self.corpus): (stat.st_size, stat.st_mtime_ns)}
         found: dict[str, tuple[int, int]] = {}
+        self._scanned = {}
         for entry in scan_folder(self.corpus):
+            if isinstance(entry, Problem):
+                # Said by the scan (a name that is not UTF-8, ...): kept as said, not re-derived.
+                self._scanned[entry.path] = entry
             path = entry if isinstance(entry, Path) else Path(entry.path)
             try:
                 stat = path.stat()
@@ -391,6 +396,7 @@ class Indexer:
             else:
                 owners[item.id] = path
                 batch.articles.append(item)
+                problems.extend(item.warnings)  # loaded, but something looks wrong
             batch.files.append((path, now[path], problems))
             if len(batch.articles) >= self.batch_size:
                 self._commit(ix, store, batch, hashes, report)
@@ -402,6 +408,9 @@ class Indexer:
         return report
 
     def _read_file(self, path: Path) -> Article | Problem:
+        scanned = self._scanned.get(str(path))
+        if scanned is not None:
+            return scanned
         if path.name.lower().endswith(ARTICLE_SUFFIXES):
             return read_article_file(path, self.corpus)
         return Problem(
@@ -451,7 +460,11 @@ class Indexer:
                 continue
             seen.add(item.id)
             batch.articles.append(item)
-            batch.raw_hashes[item.id] = digest
+            problems.extend(item.warnings)
+            if not item.warnings:
+                # A line skipped as already indexed is not parsed again, so its warnings would
+                # be lost when this file's problems are rewritten: keep parsing such lines.
+                batch.raw_hashes[item.id] = digest
             if len(batch.articles) >= self.batch_size:
                 self._commit(ix, store, batch, hashes, report)
                 batch = _Batch()

@@ -414,11 +414,6 @@ def remove_chain(top: Path) -> None:
             level.rmdir()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index/build.py stores the Problems returned in place of an article, not the "
-    "warnings of an article that loaded (Article.warnings)",
-)
 def test_future_date_warning_reaches_the_engine(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write(corpus / "future.md", "---\ntitle: T\npublished: 2099-01-01\n---\nx\n")
