@@ -24,7 +24,7 @@ from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, loa
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
 from index.highlight import Highlighter, Snippet, make_snippet
 from index.mentions import Mention
-from index.paths import index_dir_for
+from index.paths import expand_user, index_dir_for
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.store import MentionRef, Store, StoredArticle
 
@@ -91,15 +91,15 @@ class Engine:
         gazetteer: Gazetteer | None = None,
         procs: int = 1,
     ) -> None:
-        self.corpus = (corpus or BUNDLED_ARTICLES).expanduser()
+        self.corpus = expand_user(corpus or BUNDLED_ARTICLES)
         if gazetteer is None:
             gazetteer, problems = load_gazetteer()
             self.gazetteer_problems = problems
         else:
             self.gazetteer_problems = []
         self.gazetteer = gazetteer
-        self.index_root = index_root
-        self.root = index_dir_for(self.corpus, index_root)
+        self.index_root = None if index_root is None else expand_user(index_root)
+        self.root = index_dir_for(self.corpus, self.index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._local = threading.local()
         self._lock = threading.Lock()

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["ENV_INDEX_DIR", "default_index_root", "index_dir_for"]
+from corpus import CorpusError
+
+__all__ = ["ENV_INDEX_DIR", "default_index_root", "expand_user", "index_dir_for"]
 
 ENV_INDEX_DIR = "AFREADER_INDEX_DIR"
 
@@ -23,13 +25,23 @@ def default_index_root() -> Path:
     """`$AFREADER_INDEX_DIR`, or `<user cache>/afreader/indexes`."""
     override = os.environ.get(ENV_INDEX_DIR)
     if override:
-        return Path(override).expanduser()
+        return expand_user(Path(override))
     return Path(platformdirs.user_cache_dir("afreader", appauthor=False)) / "indexes"
+
+
+def expand_user(path: Path) -> Path:
+    """`~` and `~user` expanded; a user that does not exist is a CorpusError, not a crash."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        raise CorpusError(f"{path}: cannot expand '~' (no such user)") from None
 
 
 def index_dir_for(corpus: Path, root: Path | None = None) -> Path:
     """The folder holding the index of one corpus: a readable name plus a hash of its path."""
-    resolved = corpus.expanduser().resolve()
-    digest = hashlib.blake2b(str(resolved).encode("utf-8"), digest_size=6).hexdigest()
+    resolved = expand_user(corpus).resolve()
+    # The bytes of the path, not its text: a name that is not UTF-8 still gets a folder (the
+    # corpus itself is then refused by `corpus_kind` with a message).
+    digest = hashlib.blake2b(os.fsencode(resolved), digest_size=6).hexdigest()
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.")[:40] or "corpus"
     return (root or default_index_root()) / f"{name}-{digest}"

@@ -27,6 +27,10 @@ SEARCH_FIELDS = ("title", "body", "source", "author", "published", "actor")
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)")
 _DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[{()]+)")
 _DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
+# Whoosh's parser is quadratic in the length of a word (10,000 characters take a second) and
+# its Levenshtein automaton grows exponentially with the distance: both are bounded here.
+MAX_QUERY_LENGTH = 1_000
+MAX_FUZZY_DISTANCE = 2
 
 
 class QueryError(ValueError):
@@ -69,6 +73,10 @@ class QueryCompiler:
 
     def compile(self, text: str) -> CompiledQuery:
         """Parse `text`; raises QueryError with a readable message."""
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QueryError(
+                f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
+            )
         _check_balance(text)
         _check_dates(text)
         for match in _FIELD_PREFIX.finditer(_outside_quotes(text)):
@@ -80,6 +88,7 @@ class QueryCompiler:
             parsed = self.parser.parse(text)
         except Exception as error:  # Whoosh raises bare Exceptions for bad field values
             raise QueryError(_describe(error)) from None
+        _check_fuzzy(parsed)
         matched: set[str] = set()
         filters: set[str] = set()
         compiled = self._expand(parsed, matched, filters)
@@ -177,7 +186,22 @@ def _check_dates(text: str) -> None:
                     ) from None
 
 
+def _check_fuzzy(q: wq.Query) -> None:
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.FuzzyTerm) and leaf.maxdist > MAX_FUZZY_DISTANCE:
+            raise QueryError(
+                f"{leaf.text}~{leaf.maxdist}: a fuzzy distance over {MAX_FUZZY_DISTANCE} "
+                f"matches almost anything; use {leaf.text}~ (1) or {leaf.text}~2"
+            )
+
+
 def _describe(error: Exception) -> str:
+    if isinstance(error, (IndexError, KeyError, AttributeError, TypeError)):
+        # An internal slip of Whoosh's parser, seen on operators with nothing to work on.
+        return (
+            "cannot read the query: an operator (AND, OR, NOT) is missing a word, "
+            "or two operators follow each other"
+        )
     message = str(error).strip() or type(error).__name__
     if "parseable date" in message:
         return f"{message} (published: takes 2015, 2015-06, 2015-06-29 or [2015 to 2016])"

@@ -316,14 +316,9 @@ def test_command_line_with_random_argv(
     run_main(argv, capsys)
 
 
-# --- known bugs outside corpus/, found by the tests above -----------------------------------
+# --- bugs found by the tests above, kept as regressions --------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Whoosh's query parser is quadratic in the length of a word (index/query.py has no "
-    "length limit): 5,000 characters take about 0.3 s, 10,000 about 1 s, 100,000 over 2 minutes",
-)
 def test_a_very_long_query_is_refused_or_fast(bundled_engine: Engine) -> None:
     started = time.perf_counter()
     try:
@@ -333,11 +328,6 @@ def test_a_very_long_query_is_refused_or_fast(bundled_engine: Engine) -> None:
     assert time.perf_counter() - started < 0.05
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a fuzzy term's distance is not limited (index/query.py): Whoosh's Levenshtein "
-    "automaton grows exponentially with it; 'abcdefghijklmnop~6' runs for minutes, gigabytes",
-)
 def test_a_fuzzy_distance_is_limited(bundled_engine: Engine) -> None:
     # Checked on the compiled query, not by the clock: 'abcdefghij~4' takes about 1 s now.
     try:
@@ -348,21 +338,12 @@ def test_a_fuzzy_distance_is_limited(bundled_engine: Engine) -> None:
     assert distances and max(distances) <= 2, distances
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Engine() calls Path.expanduser(), which raises RuntimeError for '~nosuchuser'",
-)
 def test_a_corpus_under_an_unknown_home_is_bad_input(
     in_process: list[list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run_main(["search", "x", "--corpus", "~nosuchuser/news"], capsys) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index_dir_for() encodes the corpus path as strict UTF-8: a name with undecodable "
-    "bytes raises UnicodeEncodeError before corpus_kind() can refuse it",
-)
 def test_a_corpus_path_that_is_not_utf8(tmp_path: Path) -> None:
     folder = os.fsencode(tmp_path) + b"/news\xff"
     os.mkdir(folder)

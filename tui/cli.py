@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }[args.command]
         return handler(engine, args, sys.stdout)
     except UsageError as error:
-        print(f"afreader: {error}", file=sys.stderr)
+        print(f"afreader: {visible(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("afreader: interrupted; what was indexed is kept", file=sys.stderr)
@@ -136,6 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
 
+    if args.corpus is not None:
+        # Checked before the screen opens (without importing the engine: launch time counts);
+        # anything subtler (not a corpus, a name that is not UTF-8) is said in the app.
+        try:
+            args.corpus = args.corpus.expanduser()
+        except RuntimeError:
+            raise UsageError(f"{args.corpus}: cannot expand '~' (no such user)") from None
+        if not args.corpus.exists():
+            raise UsageError(f"{visible(str(args.corpus))}: no such file or folder")
     app = make_app(corpus=args.corpus, index_dir=args.index_dir)
     app.run()
     return app.return_code or 0
@@ -195,7 +204,7 @@ def _search(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
             matched = (
                 f"  [matched: {', '.join(visible(m) for m in hit.matched)}]" if hit.matched else ""
             )
-            out.write(f"         {where} · {article.id}{matched}\n")
+            out.write(f"         {where} · {visible(article.id)}{matched}\n")
             out.write(f"         {_marked(hit.snippet.text, hit.snippet.spans)}\n\n")
     if not args.json:
         print(
@@ -250,7 +259,7 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(
                 f"{visible(line.left)[-40:]:>40} [{visible(line.text)}] {visible(line.right)[:40]:<40}"
-                f"  {published or 'undated'}  {article.id}\n"
+                f"  {published or 'undated'}  {visible(article.id)}\n"
             )
     return EXIT_OK if written else EXIT_NONE
 

@@ -174,6 +174,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:
         """Open the index; build or update it first, in a separate process, if it is stale."""
+        from corpus import CorpusError, GazetteerError
         from index import BuildProgress, EngineError
         from index.subprocess_build import BuildFailed, BuildProcess  # after the first frame
 
@@ -197,7 +198,7 @@ class ReaderScreen(Screen[None]):
                 finally:
                     self._build = None
             engine.reopen()
-        except (EngineError, OSError) as error:
+        except (CorpusError, GazetteerError, EngineError, OSError) as error:
             self.post_message(IndexFailed(str(error)))
             return
         self.post_message(IndexReady(engine, report))
