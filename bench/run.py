@@ -1029,19 +1029,19 @@ def table(results: dict[str, Any]) -> str:
             f"p95 < {FLOOR_NEXT_MENTION_P95_MS:.0f} ms",
             n["p95_ms"] < FLOOR_NEXT_MENTION_P95_MS and m["next_consistent_with_mentions_of"],
         )
-        add(
-            "Mentions view: mentions_of + kwic(500)",
-            f"{m['view_ms']:.0f} ms ({m['mentions_of_ms']:.0f} + {m['kwic_500_ms']:.0f})",
-            f"< {FLOOR_MENTIONS_VIEW_MS:.0f} ms",
-            m["view_ms"] < FLOOR_MENTIONS_VIEW_MS,
-        )
         if m.get("paged_view_ms") is not None:
             add(
-                "  paged: count_mentions + mentions_of(limit=500) + kwic",
+                "Mentions view as the app opens it: count_mentions + mentions_of(limit=500) + kwic",
                 f"{m['paged_view_ms']:.0f} ms",
                 f"< {FLOOR_MENTIONS_VIEW_MS:.0f} ms",
                 m["paged_view_ms"] < FLOOR_MENTIONS_VIEW_MS,
             )
+        add(
+            f"  all {m['mentions']:,} mentions at once: mentions_of + kwic(500)",
+            f"{m['view_ms']:.0f} ms ({m['mentions_of_ms']:.0f} + {m['kwic_500_ms']:.0f})",
+            "—" if m.get("paged_view_ms") is not None else f"< {FLOOR_MENTIONS_VIEW_MS:.0f} ms",
+            None if m.get("paged_view_ms") is not None else m["view_ms"] < FLOOR_MENTIONS_VIEW_MS,
+        )
     fts = sections.get("fts5", {}).get("data")
     if fts:
         add("FTS5 build (porter)", f"{fts['build_s']:.1f} s, {fts['disk_mb']:.0f} MB")
