@@ -48,7 +48,17 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "bench" / "news-57k.jsonl.gz"
 DEFAULT_WORK = Path("/tmp/afbench")
-SECTIONS = ("build", "fresh", "queries", "mentions", "fts5", "grep", "incremental", "launch")
+SECTIONS = (
+    "build",
+    "fresh",
+    "queries",
+    "mentions",
+    "fts5",
+    "grep",
+    "incremental",
+    "launch",
+    "typing",
+)
 QUERY_KINDS = ("term", "terms", "phrase", "wildcard", "fuzzy", "actor", "date", "empty")
 FTS_KINDS = ("term", "terms", "phrase", "wildcard")
 APP_PATH_KINDS = ("term", "terms", "phrase", "wildcard", "date")
@@ -63,6 +73,8 @@ FLOOR_NEXT_MENTION_P95_MS = 50.0
 FLOOR_MENTIONS_VIEW_MS = 500.0
 FLOOR_LAUNCH_RATIO = 2.0
 FLOOR_APP_RSS_MB = 400.0
+FLOOR_TYPING_57K_P95_MS = 150.0
+FLOOR_TYPING_BUNDLED_MS = 100.0
 QUERY_FLOORS = {
     "term": FLOOR_TERMS_P95_MS,
     "terms": FLOOR_TERMS_P95_MS,
@@ -906,6 +918,94 @@ def section_launch(ctx: Context) -> dict[str, Any]:
 # --- the report -------------------------------------------------------------------------------
 
 
+BUNDLED_QUERIES = (
+    "Dostum",
+    "Atta Noor",
+    "Taliban alliance",
+    '"National Resistance Front"',
+    "Massoud Panjshir",
+    "actor:dostum",
+    "Salih",
+    "resistance",
+)
+
+
+async def _type_queries(
+    corpus: Path | None, index_root: Path, queries: list[str], shown: list[tuple[float, str]]
+) -> list[float]:
+    """In the real app (headless, the Pilot): put each query in the box as one keystroke would,
+    and time it until the results list shows that query's results, the debounce excluded."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from tui.app import make_app
+    from tui.widgets.search_bar import DEBOUNCE_SECONDS
+
+    app = make_app(corpus=corpus, index_dir=index_root)
+    latencies: list[float] = []
+
+    async def shown_for(text: str, timeout: float = 60.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for moment, query in shown:
+                if query == text:
+                    return moment
+            await asyncio.sleep(0.002)
+        raise RuntimeError(f"the app never showed the results of {text!r}")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await shown_for("", timeout=120)  # the index is open and the newest articles listed
+        box = app.screen.query_one("#query", Input)
+        for text in queries:
+            shown.clear()
+            started = time.perf_counter()
+            box.value = text
+            latencies.append(await shown_for(text) - started - DEBOUNCE_SECONDS)
+            await pilot.pause()  # the frame with the results is drawn before the next query
+            shown.clear()
+            box.value = ""
+            await shown_for("")
+        await pilot.press("q")
+    return latencies
+
+
+def section_typing(ctx: Context) -> dict[str, Any]:
+    """Keystroke to updated results in the app, on the 57k index and on the bundled corpus."""
+    import asyncio
+
+    from tui.widgets.results import ResultsList
+
+    engine = open_engine(ctx)  # fresh: the app must not build
+    actor_ids = [s.entity.id for s in engine.entities() if s.articles >= 20]
+    engine.close()
+    queries = make_queries(ctx, actor_ids)
+    shown: list[tuple[float, str]] = []
+    original = ResultsList.show
+
+    def show(self: ResultsList, results: Any) -> None:  # records when a page reaches the list
+        original(self, results)
+        shown.append((time.perf_counter(), results.query))
+
+    ResultsList.show = show  # type: ignore[method-assign]
+    out: dict[str, Any] = {}
+    try:
+        for kind in ("term", "terms", "phrase"):
+            texts = list(dict.fromkeys(queries[kind]))
+            log(f"typing at 57k: {kind} ({len(texts)})")
+            latencies = asyncio.run(
+                _type_queries(ctx.paths.copy, ctx.paths.afreader_root, texts, shown)
+            )
+            out[kind] = summary_ms(latencies)
+        bundled_root = ctx.paths.work / "bundled-index"
+        log("typing on the bundled corpus")
+        latencies = asyncio.run(_type_queries(None, bundled_root, list(BUNDLED_QUERIES) * 3, shown))
+        out["bundled"] = summary_ms(latencies)
+    finally:
+        ResultsList.show = original  # type: ignore[method-assign]
+    return out
+
+
 def machine() -> dict[str, Any]:
     model = "?"
     with contextlib.suppress(OSError):
@@ -1069,6 +1169,25 @@ def table(results: dict[str, Any]) -> str:
                 f"< {FLOOR_APP_RSS_MB:.0f} MB",
                 peak < FLOOR_APP_RSS_MB,
             )
+    ty = sections.get("typing", {}).get("data")
+    if ty:
+        for kind in ("term", "terms", "phrase"):
+            if kind in ty:
+                t = ty[kind]
+                add(
+                    f"Keystroke to results in the app, 57k, {kind}: p50 / p95 (debounce excluded)",
+                    f"{t['p50_ms']:.0f} / {t['p95_ms']:.0f} ms",
+                    f"p95 < {FLOOR_TYPING_57K_P95_MS:.0f} ms" if kind != "phrase" else "—",
+                    t["p95_ms"] < FLOOR_TYPING_57K_P95_MS if kind != "phrase" else None,
+                )
+        if "bundled" in ty:
+            t = ty["bundled"]
+            add(
+                "Keystroke to results in the app, bundled corpus: p50 / max (debounce excluded)",
+                f"{t['p50_ms']:.0f} / {t['max_ms']:.0f} ms",
+                f"< {FLOOR_TYPING_BUNDLED_MS:.0f} ms",
+                t["max_ms"] < FLOOR_TYPING_BUNDLED_MS,
+            )
 
     lines = ["| measure | result | floor | verdict |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
@@ -1138,6 +1257,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "grep": section_grep,
     "incremental": section_incremental,
     "launch": section_launch,
+    "typing": section_typing,
 }
 
 
