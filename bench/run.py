@@ -931,10 +931,15 @@ BUNDLED_QUERIES = (
 
 
 async def _type_queries(
-    corpus: Path | None, index_root: Path, queries: list[str], shown: list[tuple[float, str]]
-) -> list[float]:
+    corpus: Path | None,
+    index_root: Path,
+    queries: list[str],
+    shown: list[tuple[float, str]],
+    settled: list[float],
+) -> tuple[list[float], list[float]]:
     """In the real app (headless, the Pilot): put each query in the box as one keystroke would,
-    and time it until the results list shows that query's results, the debounce excluded."""
+    and time it until the results list shows that query's results, the debounce excluded;
+    also from the moment the debounce timer fired (it can fire late on a busy machine)."""
     import asyncio
 
     from textual.widgets import Input
@@ -944,6 +949,7 @@ async def _type_queries(
 
     app = make_app(corpus=corpus, index_dir=index_root)
     latencies: list[float] = []
+    after_timer: list[float] = []
 
     async def shown_for(text: str, timeout: float = 60.0) -> float:
         deadline = time.perf_counter() + timeout
@@ -959,15 +965,18 @@ async def _type_queries(
         box = app.screen.query_one("#query", Input)
         for text in queries:
             shown.clear()
+            settled.clear()
             started = time.perf_counter()
             box.value = text
-            latencies.append(await shown_for(text) - started - DEBOUNCE_SECONDS)
+            moment = await shown_for(text)
+            latencies.append(moment - started - DEBOUNCE_SECONDS)
+            after_timer.append(moment - settled[-1])
             await pilot.pause()  # the frame with the results is drawn before the next query
             shown.clear()
             box.value = ""
             await shown_for("")
         await pilot.press("q")
-    return latencies
+    return latencies, after_timer
 
 
 def section_typing(ctx: Context) -> dict[str, Any]:
@@ -975,6 +984,7 @@ def section_typing(ctx: Context) -> dict[str, Any]:
     import asyncio
 
     from tui.widgets.results import ResultsList
+    from tui.widgets.search_bar import SearchBar
 
     engine = open_engine(ctx)  # fresh: the app must not build
     actor_ids = [s.entity.id for s in engine.entities() if s.articles >= 20]
@@ -987,22 +997,35 @@ def section_typing(ctx: Context) -> dict[str, Any]:
         original(self, results)
         shown.append((time.perf_counter(), results.query))
 
+    settled: list[float] = []
+    original_settled = SearchBar._settled
+
+    def settle(self: SearchBar) -> None:  # records when the debounce timer fired
+        settled.append(time.perf_counter())
+        original_settled(self)
+
     ResultsList.show = show  # type: ignore[method-assign]
+    SearchBar._settled = settle  # type: ignore[method-assign]
     out: dict[str, Any] = {}
     try:
         for kind in ("term", "terms", "phrase"):
             texts = list(dict.fromkeys(queries[kind]))
             log(f"typing at 57k: {kind} ({len(texts)})")
-            latencies = asyncio.run(
-                _type_queries(ctx.paths.copy, ctx.paths.afreader_root, texts, shown)
+            latencies, after_timer = asyncio.run(
+                _type_queries(ctx.paths.copy, ctx.paths.afreader_root, texts, shown, settled)
             )
             out[kind] = summary_ms(latencies)
+            out[f"{kind}_after_timer"] = summary_ms(after_timer)
         bundled_root = ctx.paths.work / "bundled-index"
         log("typing on the bundled corpus")
-        latencies = asyncio.run(_type_queries(None, bundled_root, list(BUNDLED_QUERIES) * 3, shown))
+        latencies, after_timer = asyncio.run(
+            _type_queries(None, bundled_root, list(BUNDLED_QUERIES) * 3, shown, settled)
+        )
         out["bundled"] = summary_ms(latencies)
+        out["bundled_after_timer"] = summary_ms(after_timer)
     finally:
         ResultsList.show = original  # type: ignore[method-assign]
+        SearchBar._settled = original_settled  # type: ignore[method-assign]
     return out
 
 
@@ -1180,6 +1203,12 @@ def table(results: dict[str, Any]) -> str:
                     f"p95 < {FLOOR_TYPING_57K_P95_MS:.0f} ms" if kind != "phrase" else "—",
                     t["p95_ms"] < FLOOR_TYPING_57K_P95_MS if kind != "phrase" else None,
                 )
+                a = ty.get(f"{kind}_after_timer")
+                if a:
+                    add(
+                        "  from the debounce timer firing: p50 / p95",
+                        f"{a['p50_ms']:.0f} / {a['p95_ms']:.0f} ms",
+                    )
         if "bundled" in ty:
             t = ty["bundled"]
             add(
@@ -1188,6 +1217,12 @@ def table(results: dict[str, Any]) -> str:
                 f"< {FLOOR_TYPING_BUNDLED_MS:.0f} ms",
                 t["max_ms"] < FLOOR_TYPING_BUNDLED_MS,
             )
+            a = ty.get("bundled_after_timer")
+            if a:
+                add(
+                    "  from the debounce timer firing: p50 / max",
+                    f"{a['p50_ms']:.0f} / {a['max_ms']:.0f} ms",
+                )
 
     lines = ["| measure | result | floor | verdict |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
