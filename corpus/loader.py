@@ -11,11 +11,14 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import gzip
+import hashlib
+import io
 import json
 import os
 import re
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +30,8 @@ __all__ = [
     "BUNDLED_ARTICLES",
     "MAX_ARTICLE_BYTES",
     "CorpusError",
+    "JsonlEnd",
+    "JsonlLines",
     "TextDecodeError",
     "corpus_kind",
     "decode_text",
@@ -52,6 +57,7 @@ FUTURE_DATE_SLACK = dt.timedelta(days=1)
 # at once, so the check of what was opened cannot hang (it has no effect on regular files).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _SKIP_CHUNK = 1024 * 1024
+_READ_CHUNK = 256 * 1024
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 # An id made from a file name may hold spaces and any script, but not what a terminal acts on:
 # C0 and C1 controls, DEL, and the bidirectional marks and overrides.
@@ -408,40 +414,183 @@ def iter_jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | Problem]:
     A line longer than MAX_ARTICLE_BYTES is never held in memory: it is read through in chunks
     and reported with its number and length.
     """
-    where = str(path)
-    try:
-        with path.open("rb") as probe:
-            compressed = probe.read(2) == b"\x1f\x8b"
-        stream = gzip.open(path, "rb") if compressed else path.open("rb")  # noqa: SIM115
-    except OSError as error:
-        yield Problem(where, f"cannot read file: {error.strerror or error}")
-        return
-    with stream:
-        number = 0
+    with JsonlLines(path) as lines:
+        yield from lines
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlEnd:
+    """Where a complete read of a JSON Lines file ended, so that a later read can go on from there.
+
+    `size` bytes of the file (compressed bytes for gzip) with this `digest` held `lines` lines;
+    `clean` says the text ended with a newline (or was empty) and nothing in it was damaged.
+    """
+
+    size: int
+    digest: str
+    lines: int
+    compressed: bool
+    clean: bool
+
+
+class JsonlLines:
+    """The lines of a JSON Lines file, as `iter_jsonl_lines` gives them; `end` says where they
+    ended (once every line was read).
+
+    Given `after`, the end of an earlier read of the same file, a file that only grew at its end
+    (plain lines appended, or a gzip file a new member) is read from where that read stopped,
+    numbering lines on from it: `resumed` is then True. Anything else (the file shrank, a byte
+    of what was read changed, that read did not end after a newline, the file is no longer
+    compressed the same way) reads the whole file again. What was read is known by a digest of
+    all its bytes, so the check reads the file but decompresses and splits none of it.
+
+        with JsonlLines(path, after) as lines:
+            for entry in lines: ...
+            lines.resumed, lines.end
+    """
+
+    def __init__(self, path: Path, after: JsonlEnd | None = None) -> None:
+        self.path = path
+        self.after = after
+        self.resumed = False
+        self.end: JsonlEnd | None = None
+        self._file: _Digesting | None = None
+        self._failure: Problem | None = None
+        self._first_line = 0
+        self._compressed = False
+
+    def __enter__(self) -> JsonlLines:
+        try:
+            self._open()
+        except OSError as error:
+            self.close()
+            self._failure = Problem(str(self.path), f"cannot read file: {error.strerror or error}")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (reading it again needs a new JsonlLines)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _open(self) -> None:
+        self._file = _Digesting(open(self.path, "rb", buffering=0))  # noqa: SIM115 - close()
+        after = self.after
+        if after is not None and after.clean and after.size > 0 and self._grew_from(after):
+            self.resumed = True
+            self._first_line = after.lines
+            self._compressed = after.compressed
+            return
+        self._file.restart()
+        self._compressed = os.pread(self._file.file.fileno(), 2, 0) == b"\x1f\x8b"
+
+    def _grew_from(self, after: JsonlEnd) -> bool:
+        """Does the file start with the bytes `after` describes, followed by whole lines or whole
+        gzip members? Leaves the file just after them, their bytes digested."""
+        assert self._file is not None
+        descriptor = self._file.file.fileno()
+        if os.fstat(descriptor).st_size < after.size:
+            return False
+        if (os.pread(descriptor, 2, 0) == b"\x1f\x8b") != after.compressed:
+            return False
+        if after.compressed and os.pread(descriptor, 2, after.size) not in (b"", b"\x1f\x8b"):
+            return False  # something else than a new gzip member comes next
+        self._file.skip_digesting(after.size)
+        return self._file.size == after.size and self._file.hexdigest() == after.digest
+
+    def __iter__(self) -> Iterator[tuple[int, bytes] | Problem]:
+        if self._failure is not None:
+            yield self._failure
+            return
+        if self._file is None:
+            raise ValueError("JsonlLines is read inside `with`, once")
+        where = str(self.path)
+        buffered = io.BufferedReader(self._file, buffer_size=_READ_CHUNK)
+        stream: _Lines = (
+            gzip.GzipFile(fileobj=buffered, mode="rb") if self._compressed else buffered
+        )
+        number = self._first_line
+        ends_line = True  # nothing read yet: the start of the file or the clean end of a read
         try:
             while raw := stream.readline(MAX_ARTICLE_BYTES + 1):
                 number += 1
                 if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
-                    size = len(raw) + _skip_line(stream)
-                    yield Problem(where, too_large(size), line=number)
-                elif raw.strip():
-                    yield number, raw
+                    skipped, ends_line = _skip_line(stream)
+                    yield Problem(where, too_large(len(raw) + skipped), line=number)
+                else:
+                    ends_line = raw.endswith(b"\n")
+                    if raw.strip():
+                        yield number, raw
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             yield Problem(where, f"file is damaged after line {number}: {error}", line=number + 1)
+            ends_line = False
+        self.end = JsonlEnd(
+            size=self._file.size,
+            digest=self._file.hexdigest(),
+            lines=number,
+            compressed=self._compressed,
+            clean=ends_line,
+        )
+
+
+class _Digesting(io.RawIOBase):
+    """A file read once from its start, digesting every byte given (to know them again later)."""
+
+    def __init__(self, file: io.FileIO) -> None:
+        super().__init__()
+        self.file = file
+        self.size = 0
+        self._digest = hashlib.md5(usedforsecurity=False)  # finds changes; no secret to keep
+
+    def restart(self) -> None:
+        """Back to the first byte, with nothing digested."""
+        self.file.seek(0)
+        self.size = 0
+        self._digest = hashlib.md5(usedforsecurity=False)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.file.readinto(buffer) or 0
+        if count:
+            with memoryview(buffer) as view:
+                self._digest.update(view[:count])
+            self.size += count
+        return count
+
+    def skip_digesting(self, size: int) -> None:
+        """Read and digest up to `size` bytes from the start, keeping none of them."""
+        chunk = bytearray(_READ_CHUNK)
+        with memoryview(chunk) as view:
+            while self.size < size:
+                if not self.readinto(view[: min(len(chunk), size - self.size)]):
+                    break
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
 
 
 class _Lines(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-def _skip_line(stream: _Lines) -> int:
-    """Read to the end of the current line, a chunk at a time; the bytes skipped (without \\n)."""
+def _skip_line(stream: _Lines) -> tuple[int, bool]:
+    """Read to the end of the current line, a chunk at a time: the bytes skipped (without \\n),
+    and whether a newline ended them (not the end of the file)."""
     skipped = 0
     while chunk := stream.readline(_SKIP_CHUNK):
         if chunk.endswith(b"\n"):
-            return skipped + len(chunk) - 1
+            return skipped + len(chunk) - 1, True
         skipped += len(chunk)
-    return skipped
+    return skipped, False
 
 
 def _iter_jsonl(path: Path) -> Iterator[Item]:
