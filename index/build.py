@@ -15,6 +15,7 @@ rebuild only replaces `current` once it has finished.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -32,6 +33,8 @@ from whoosh.writing import IndexWriter
 from corpus import Article, Gazetteer, Problem, corpus_kind
 from corpus.loader import (
     ARTICLE_SUFFIXES,
+    JsonlEnd,
+    JsonlLines,
     iter_jsonl_lines,
     read_article_file,
     read_record,
@@ -50,6 +53,8 @@ BULK_MINIMUM = 1000
 # Small updates add segments; past this many, the next commit merges them.
 MAX_SEGMENTS = 24
 PROGRESS_EVERY = 250
+# Meta key: where the last complete read of a JSON Lines corpus ended (see `_jsonl_end`).
+JSONL_END = "jsonl_end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,8 @@ class UpdateReport:
     seconds: float = 0.0
     repaired: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Only what was appended to the JSON Lines corpus since the last update was read.
+    appended_only: bool = False
 
     @property
     def touched(self) -> int:
@@ -323,11 +330,14 @@ class Indexer:
         store = Store(generation.store_path)
         ix = whoosh_index.open_dir(str(generation.whoosh_dir))
         try:
+            after = self._jsonl_end(store) if self.kind == "jsonl" else None
             with store.transaction() as db:
                 Store.set_meta(db, "complete", "0")
+                # Until this update finishes, the store may hold more than that read found.
+                Store.delete_meta(db, JSONL_END)
             self._drop_orphans(ix, store)
             if self.kind == "jsonl":
-                report = self._sync_jsonl(ix, store, progress)
+                report = self._sync_jsonl(ix, store, progress, after)
             else:
                 report = self._sync_folder(ix, store, progress)
             with store.transaction() as db:
@@ -344,9 +354,9 @@ class Indexer:
         A build killed between a batch's Whoosh commit and its SQLite commit leaves them; the
         resumed build adds those articles again, and each would then be found twice.
         """
+        if _doc_count(ix) == store.count():
+            return
         with ix.searcher() as searcher:
-            if searcher.doc_count() == store.count():
-                return
             known = store.hashes()
             orphans = {
                 fields["id"] for fields in searcher.all_stored_fields() if fields["id"] not in known
@@ -417,61 +427,113 @@ class Indexer:
             str(path), "not an article file (.md, .markdown or .txt): ignored", severity="warning"
         )
 
+    def _jsonl_end(self, store: Store) -> JsonlEnd | None:
+        """Where the last read of the JSON Lines corpus ended, if the store holds exactly what
+        that read found: the update that made it finished, and nothing (another version of
+        afreader, say) has rewritten the file's record since."""
+        try:
+            if store.get_meta("complete") != "1":
+                return None
+            data = json.loads(store.get_meta(JSONL_END) or "null")
+            if not isinstance(data, dict):
+                return None
+            if store.files().get(str(self.corpus)) != tuple(data.pop("file")):
+                return None
+            end = JsonlEnd(**data)
+        except (ValueError, TypeError, KeyError):
+            return None
+        types = (int, str, int, bool, bool)
+        values = (end.size, end.digest, end.lines, end.compressed, end.clean)
+        if not all(type(value) is kind for value, kind in zip(values, types, strict=True)):
+            return None
+        return end
+
     def _sync_jsonl(
-        self, ix: whoosh_index.Index, store: Store, progress: ProgressCallback | None
+        self,
+        ix: whoosh_index.Index,
+        store: Store,
+        progress: ProgressCallback | None,
+        after: JsonlEnd | None = None,
     ) -> UpdateReport:
-        """Read every line, but parse only the lines not seen before (by a digest of the line)."""
+        """Parse only the lines not seen before.
+
+        When the file only grew at its end since the last read (`after`), only what was
+        appended is read; otherwise every line is read, and a line is parsed only when its
+        digest is not that of a line indexed before.
+        """
         report = UpdateReport()
         where = str(self.corpus)
         stat = self.corpus.stat()
-        hashes = store.hashes()
-        seen_lines = store.raw_hashes()
-        total = _count_lines(self.corpus) if not hashes else None
         ticker = _Ticker(progress)
-        seen: set[str] = set()
         problems: list[Problem] = []
         batch = _Batch()
         done = 0
-        for entry in iter_jsonl_lines(self.corpus):
-            if isinstance(entry, Problem):
-                problems.append(entry)
-                continue
-            number, raw = entry
-            done += 1
-            ticker.tick(done, total)
-            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-            known_id = seen_lines.get(digest)
-            if known_id is not None and known_id not in seen:
-                seen.add(known_id)  # the very line indexed before: nothing to do
-                continue
-            item = read_record(raw, where, number)
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            if item.id in seen:
-                problems.append(
-                    Problem(
-                        where,
-                        f"duplicate id {item.id!r}: an earlier line has it; this copy was not loaded",
-                        line=number,
-                        field="id",
+        seen: set[str] = set()
+        with JsonlLines(self.corpus, after) as lines:
+            resumed = lines.resumed
+            if resumed:
+                # Every article in the store comes from the lines read before: an appended
+                # line with one of their ids is a duplicate (asked of the store line by line,
+                # rather than loading every id), and nothing was removed.
+                hashes: dict[str, str] = {}
+                seen_lines: dict[str, tuple[str, str]] = {}
+                total = None
+            else:
+                hashes = store.hashes()
+                seen_lines = store.raw_lines()
+                total = _count_lines(self.corpus) if not hashes else None
+            for entry in lines:
+                if isinstance(entry, Problem):
+                    problems.append(entry)
+                    continue
+                number, raw = entry
+                done += 1
+                ticker.tick(done, total)
+                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+                known = seen_lines.get(digest)
+                if known is not None and known[0] not in seen:
+                    seen.add(known[0])  # the very line indexed before: nothing to index
+                    if known[1] != (origin := f"{where}:{number}"):
+                        batch.origins[known[0]] = origin  # lines before it came or went
+                    continue
+                item = read_record(raw, where, number)
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                if item.id in seen or (resumed and store.has(item.id)):
+                    problems.append(
+                        Problem(
+                            where,
+                            f"duplicate id {item.id!r}: an earlier line has it; "
+                            "this copy was not loaded",
+                            line=number,
+                            field="id",
+                        )
                     )
-                )
-                continue
-            seen.add(item.id)
-            batch.articles.append(item)
-            problems.extend(item.warnings)
-            if not item.warnings:
-                # A line skipped as already indexed is not parsed again, so its warnings would
-                # be lost when this file's problems are rewritten: keep parsing such lines.
-                batch.raw_hashes[item.id] = digest
-            if len(batch.articles) >= self.batch_size:
-                self._commit(ix, store, batch, hashes, report)
-                batch = _Batch()
-        batch.removed = [aid for aid in hashes if aid not in seen]
+                    continue
+                seen.add(item.id)
+                batch.articles.append(item)
+                problems.extend(item.warnings)
+                if not item.warnings:
+                    # A line skipped as already indexed is not parsed again, so its warnings
+                    # would be lost when this file's problems are rewritten: keep parsing such
+                    # lines.
+                    batch.raw_hashes[item.id] = digest
+                if len(batch.articles) >= self.batch_size:
+                    self._commit(ix, store, batch, hashes, report)
+                    batch = _Batch()
+            end = lines.end
+        if not resumed:
+            batch.removed = [aid for aid in hashes if aid not in seen]
+        # A resumed read adds the problems of the appended lines to those recorded before.
         batch.files.append((where, (stat.st_size, stat.st_mtime_ns), problems))
+        batch.keep_problems = resumed
+        if end is not None and end.clean:
+            state = {**dataclasses.asdict(end), "file": [stat.st_size, stat.st_mtime_ns]}
+            batch.meta[JSONL_END] = json.dumps(state)
         self._commit(ix, store, batch, hashes, report)
         report.problems = store.problems()
+        report.appended_only = resumed
         ticker.finish(done)
         return report
 
@@ -508,17 +570,21 @@ class Indexer:
             except BaseException:
                 writer.cancel()
                 raise
+        files = _whoosh_files(ix) if articles or removed else None
         with store.transaction() as db:
-            if articles or removed:
-                Store.set_meta(db, "whoosh_files", json.dumps(_whoosh_files(ix)))
+            if files is not None:
+                Store.set_meta(db, "whoosh_files", json.dumps(files))
             for aid in removed:
                 Store.delete_article(db, aid)
             Store.put_articles(db, extracted, batch.raw_hashes)
+            Store.set_origins(db, batch.origins)
             for path, (size, mtime_ns), problems in batch.files:
                 Store.put_file(db, path, size, mtime_ns)
-                Store.put_problems(db, path, problems)
+                Store.put_problems(db, path, problems, replace=not batch.keep_problems)
             for path in batch.forgotten:
                 Store.forget_file(db, path)
+            for key, value in batch.meta.items():
+                Store.set_meta(db, key, value)
         for article in articles:
             if article.id in hashes:
                 report.changed += 1
@@ -539,6 +605,9 @@ class _Batch:
     files: list[tuple[str, tuple[int, int], list[Problem]]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
     raw_hashes: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # id to where its line now is
+    keep_problems: bool = False  # add the files' problems to those recorded, not replace them
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 class _Ticker:
@@ -586,6 +655,12 @@ def _segment_count(ix: whoosh_index.Index) -> int:
         return len(ix._read_toc().segments)
     except Exception:
         return 0
+
+
+def _doc_count(ix: whoosh_index.Index) -> int:
+    """How many documents (not deleted) the index has, from its table of contents alone."""
+    # Whoosh keeps the table of contents private; its segments record their deletions.
+    return sum(segment.doc_count() for segment in ix._read_toc().segments)
 
 
 def _count_lines(path: Path) -> int:

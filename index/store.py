@@ -148,6 +148,11 @@ class Store:
         """Record a value inside a transaction."""
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    @staticmethod
+    def delete_meta(db: sqlite3.Connection, key: str) -> None:
+        """Forget a recorded value inside a transaction."""
+        db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # --- writing --------------------------------------------------------------------------
 
     @staticmethod
@@ -194,6 +199,13 @@ class Store:
             )
 
     @staticmethod
+    def set_origins(db: sqlite3.Connection, origins: dict[str, str]) -> None:
+        """Say where articles now are (a JSON line that moved) inside a transaction."""
+        db.executemany(
+            "UPDATE articles SET origin = ? WHERE id = ?", [(o, aid) for aid, o in origins.items()]
+        )
+
+    @staticmethod
     def delete_article(db: sqlite3.Connection, article_id: str) -> None:
         """Remove an article and its mentions inside a transaction."""
         row = db.execute("SELECT n FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -213,9 +225,13 @@ class Store:
         db.execute("DELETE FROM problems WHERE file = ?", (path,))
 
     @staticmethod
-    def put_problems(db: sqlite3.Connection, file: str, problems: Iterable[Problem]) -> None:
-        """Record the problems met reading `file` (replacing what was recorded before)."""
-        db.execute("DELETE FROM problems WHERE file = ?", (file,))
+    def put_problems(
+        db: sqlite3.Connection, file: str, problems: Iterable[Problem], replace: bool = True
+    ) -> None:
+        """Record the problems met reading `file`, replacing what was recorded before (or, for a
+        read of only what was appended to it, adding to it)."""
+        if replace:
+            db.execute("DELETE FROM problems WHERE file = ?", (file,))
         db.executemany(
             "INSERT INTO problems VALUES (?,?,?,?,?,?)",
             [(p.path, p.line, p.field, p.message, p.severity, file) for p in problems],
@@ -237,6 +253,13 @@ class Store:
         rows = self.db.execute("SELECT raw_hash, id FROM articles WHERE raw_hash IS NOT NULL")
         return dict(rows)
 
+    def raw_lines(self) -> dict[str, tuple[str, str]]:
+        """Digest of a JSON line to the id and origin of the article read from it."""
+        rows = self.db.execute(
+            "SELECT raw_hash, id, origin FROM articles WHERE raw_hash IS NOT NULL"
+        )
+        return {raw_hash: (aid, origin) for raw_hash, aid, origin in rows}
+
     def ids_by_origin(self) -> dict[str, list[str]]:
         """The ids of the articles read from each file (folder corpora: one file, one article)."""
         found: dict[str, list[str]] = {}
@@ -250,6 +273,11 @@ class Store:
             "SELECT path, line, field, message, severity FROM problems ORDER BY file, line"
         )
         return [Problem(p, m, line=ln, field=f, severity=s) for p, ln, f, m, s in rows]
+
+    def has(self, article_id: str) -> bool:
+        """Is an article with this id stored?"""
+        row = self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
 
     def count(self) -> int:
         """How many articles are stored."""
