@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -328,7 +328,8 @@ class Indexer:
 
     def _sync(self, generation: Generation, progress: ProgressCallback | None) -> UpdateReport:
         store = Store(generation.store_path)
-        ix = whoosh_index.open_dir(str(generation.whoosh_dir))
+        recorded = json.loads(store.get_meta("whoosh_files") or "{}")
+        ix = _KeepingStorage(str(generation.whoosh_dir), recorded).open_index()
         try:
             after = self._jsonl_end(store) if self.kind == "jsonl" else None
             with store.transaction() as db:
@@ -366,6 +367,10 @@ class Indexer:
             for article_id in orphans:
                 writer.delete_by_term("id", article_id)
             writer.commit()
+            files = _whoosh_files(ix)
+            with store.transaction() as db:
+                Store.set_meta(db, "whoosh_files", json.dumps(files))
+            _recorded(ix, files)
 
     def _sync_folder(
         self, ix: whoosh_index.Index, store: Store, progress: ProgressCallback | None
@@ -585,6 +590,8 @@ class Indexer:
                 Store.forget_file(db, path)
             for key, value in batch.meta.items():
                 Store.set_meta(db, key, value)
+        if files is not None:
+            _recorded(ix, files)
         for article in articles:
             if article.id in hashes:
                 report.changed += 1
@@ -624,6 +631,34 @@ class _Ticker:
     def finish(self, done: int) -> None:
         if self.progress is not None:
             self.progress(BuildProgress("done", done, done, self.started))
+
+
+class _KeepingStorage(FileStorage):
+    """Whoosh's file storage, except that the files the store names are never deleted.
+
+    A Whoosh commit deletes the files its new table of contents no longer uses, the old table of
+    contents among them, while the store still names them until its own commit that follows. A
+    build killed in between would leave a store naming missing files, taken for damage: the
+    whole index would be rebuilt. Kept, they go once the store names the new files
+    (`_recorded`).
+    """
+
+    def __init__(self, folder: str, keep: Iterable[str]) -> None:
+        super().__init__(folder)
+        self.keep = frozenset(keep)
+
+    def delete_file(self, name: str) -> None:
+        if name not in self.keep:
+            super().delete_file(name)
+
+
+def _recorded(ix: whoosh_index.Index, files: dict[str, int]) -> None:
+    """The store now names `files`: delete the index files only the store kept alive."""
+    storage = ix.storage
+    if isinstance(storage, _KeepingStorage):
+        storage.keep = frozenset(files)
+        toc = ix._read_toc()  # Whoosh keeps the table of contents private
+        whoosh_index.clean_files(storage, ix.indexname, toc.generation, toc.segments)
 
 
 def _writer(ix: whoosh_index.Index, procs: int) -> IndexWriter:

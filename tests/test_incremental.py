@@ -9,6 +9,9 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +20,8 @@ import pytest
 from corpus import Gazetteer, Problem
 from corpus.loader import JsonlLines
 from index import Engine
+from index.build import _KeepingStorage
+from index.store import Store
 
 WORDS = ["alliance", "resistance", "governor", "province", "valley", "council", "militia"]
 
@@ -247,3 +252,86 @@ def test_switching_between_gzip_and_plain_reads_in_full(tmp_path: Path) -> None:
     with JsonlLines(path, after=end) as lines:
         assert [e[0] for e in lines if not isinstance(e, Problem)] == [1, 2]
         assert not lines.resumed
+
+
+def test_an_update_killed_while_reading_an_append_recovers(tmp_path: Path) -> None:
+    corpus = tmp_path / "news.jsonl.gz"
+    corpus.write_bytes(gzip.compress(lines_of(*(record(i) for i in range(100)))))
+    root = tmp_path / "indexes"
+    engine = Engine(corpus, root)
+    engine.open()
+    engine.close()
+    total = 2100
+    append(corpus, lines_of(*(record(i) for i in range(100, total))))
+    rng = random.Random(20261123)
+    counts = []
+    generations = set()
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "index.subprocess_build", "--corpus", str(corpus),
+             "--index-root", str(root), "--procs", "1", "--batch-size", "50"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert process.stdout is not None
+        process.stdout.readline()  # the first progress: batches are being committed
+        time.sleep(rng.uniform(0.0, 0.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        reader = Engine(corpus, root)
+        reader.reopen()  # the index is usable at every moment
+        generations.add(reader.indexer.pointed_at())
+        counts.append(reader.count())
+        hits = [h.article.article.id for h in reader.search("alliance", limit=total).hits]
+        assert len(hits) == len(set(hits)), "an article was found twice"
+        reader.close()
+    assert counts == sorted(counts)
+    assert len(generations) == 1, "a kill made the next update rebuild the index"
+    assert 100 < counts[-1] < total, "no kill came in the middle of the update"
+    engine = Engine(corpus, root)
+    report = engine.open()
+    assert report is not None and report.added == total - counts[-1]
+    assert not report.appended_only  # killed: the next update reads the whole file
+    assert engine.count() == total
+    assert errors(engine) == []  # the articles already added are not taken for duplicates
+    assert engine.searcher().doc_count() == total
+    append(corpus, lines_of(record(total)))
+    report = engine.update()
+    assert report.appended_only and report.added == 1
+    engine.close()
+
+
+def test_a_whoosh_commit_without_its_store_commit_is_not_taken_for_damage(
+    tmp_path: Path, small_gazetteer: Gazetteer
+) -> None:
+    """What a process killed between a batch's Whoosh commit and its SQLite commit leaves: a
+    newer Whoosh table of contents than the store names. The next update keeps the index."""
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(lines_of(*(record(i) for i in range(20))))
+    engine = Engine(corpus, tmp_path / "idx", gazetteer=small_gazetteer)
+    engine.open()
+    generation = engine.indexer.current()
+    assert generation is not None
+    store = Store(generation.store_path)
+    recorded = json.loads(store.get_meta("whoosh_files") or "{}")
+    store.close()
+    # The Whoosh half of a batch, through the storage an update writes with (merging too).
+    ix = _KeepingStorage(str(generation.whoosh_dir), recorded).open_index()
+    writer = ix.writer()
+    writer.add_document(id="art-20", title="Report 20", body="marker20")
+    writer.commit(merge=True)
+    ix.close()
+    assert engine.indexer.damage(generation) is None
+    append(corpus, lines_of(record(20)))
+    report = engine.update()
+    assert not report.rebuilt and report.repaired is None and report.added == 1
+    assert engine.indexer.current() == generation
+    assert engine.search("marker20").total == 1  # once: the Whoosh-only copy was dropped
+    assert engine.count() == 21 and engine.searcher().doc_count() == 21
+    # The files kept for the store are gone once it names the new ones.
+    store = Store(generation.store_path)
+    recorded = json.loads(store.get_meta("whoosh_files") or "{}")
+    store.close()
+    assert {p.name for p in generation.whoosh_dir.iterdir() if p.name != "MAIN_WRITELOCK"} == set(
+        recorded
+    )
+    engine.close()
