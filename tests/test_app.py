@@ -496,3 +496,56 @@ async def test_corpus_changes_while_open_are_noticed_and_refreshed(tmp_path: Pat
         assert screen.article_view.article is None  # the open article vanished: said so
         meta = str(screen.article_view.query_one("#article-meta", Static).render())
         assert "no longer in the corpus" in meta
+
+
+def test_build_progress_says_articles_rate_time_left_and_time_so_far() -> None:
+    from tui.widgets.build_panel import describe_progress
+
+    assert describe_progress(250, 57_110, 0.5) == (
+        "Building the index: 250 of 57,110 articles · 0:00 so far"
+    )
+    assert describe_progress(12_000, 57_110, 10.0) == (
+        "Building the index: 12,000 of 57,110 articles · 1,200 articles/s · about 40 s left"
+        " · 0:10 so far"
+    )
+    assert describe_progress(5_000, None, 125.0) == (
+        "Building the index: 5,000 articles read · 40 articles/s · 2:05 so far"
+    )
+    assert describe_progress(8_000, 8_000, 20.0).endswith("writing the last batch · 0:20 so far")
+    assert "about 3 min left" in describe_progress(1_000, 20_000, 10.0)
+
+
+async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) -> None:
+    import json
+
+    from textual.widgets import ProgressBar
+
+    from tui.widgets.build_panel import BuildPanel
+
+    corpus = tmp_path / "news.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for n in range(600):
+            record = {
+                "id": f"a{n}",
+                "title": f"Report {n} from Kabul",
+                "date": f"2020-01-{n % 28 + 1:02d}",
+                "source": "Test Wire",
+                "body": f"The Taliban and the government met in Kabul, day {n}.",
+            }
+            out.write(json.dumps(record) + "\n")
+    app = make_app(corpus=corpus, index_dir=tmp_path / "index", show_timings=False)
+    seen: set[str] = set()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        panel = screen.query_one(BuildPanel)
+        for _ in range(6000):
+            if panel.display:
+                seen.add(str(panel.label.render()))
+            if screen.results.option_count:
+                break
+            await asyncio.sleep(0.005)
+        await settle(app, pilot)
+        assert any(text.startswith("Building the index: 250 of 600 articles") for text in seen)
+        assert all("so far" in text for text in seen)
+        assert not panel.display and not panel.query(ProgressBar)
+        assert status(screen).startswith("600 articles")

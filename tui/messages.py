@@ -27,6 +27,7 @@ __all__ = [
     "IndexProgressed",
     "IndexReady",
     "MentionFound",
+    "ProblemsCounted",
     "SearchCounted",
     "SearchFailed",
     "SearchFinished",
@@ -54,12 +55,24 @@ class IndexProgressed(Message):
 
 
 class IndexReady(Message):
-    """The index is open (built, updated, or already current)."""
+    """The index is open (built, updated, or already current).
 
-    def __init__(self, engine: Engine, report: UpdateReport | None) -> None:
+    `page` is the first page of results for `key`, the query in the box when the index began
+    to open: fetched in the same worker, it is on screen without another round trip.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        report: UpdateReport | None,
+        key: SearchKey | None = None,
+        page: SearchResults | None = None,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.report = report
+        self.key = key
+        self.page = page
 
 
 class IndexFailed(Message):
@@ -133,6 +146,14 @@ class ArticleVanished(Message):
     def __init__(self, article_id: str) -> None:
         super().__init__()
         self.article_id = article_id
+
+
+class ProblemsCounted(Message):
+    """How many articles could not be read (counted after the first results are shown)."""
+
+    def __init__(self, errors: int) -> None:
+        super().__init__()
+        self.errors = errors
 
 
 class CorpusChanged(Message):

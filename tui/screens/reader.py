@@ -9,15 +9,15 @@ handler drops results that are no longer wanted.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.messages import (
@@ -29,6 +29,7 @@ from tui.messages import (
     IndexProgressed,
     IndexReady,
     MentionFound,
+    ProblemsCounted,
     SearchCounted,
     SearchFailed,
     SearchFinished,
@@ -38,12 +39,13 @@ from tui.messages import (
 from tui.navigation import History, MarkCursor, Place
 from tui.text import visible
 from tui.widgets.article import ArticleView, Mark
+from tui.widgets.build_panel import BuildPanel
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import FilterChip, SearchBar
 from tui.widgets.sidebar import EntitySidebar
 
 if TYPE_CHECKING:
-    from index import Engine, Mention, MentionRef, StoredArticle
+    from index import Engine, Mention, MentionRef, SearchResults, StoredArticle
     from index.subprocess_build import BuildProcess
     from tui.app import AfreaderApp
 
@@ -54,6 +56,8 @@ FIRST_PAGE = 20
 PAGE_SIZE = 50
 # How often the corpus is checked for changes while the app is open (sizes and times only).
 WATCH_SECONDS = 5.0
+# Articles that could not be read are counted (and said) this long after the index opens.
+PROBLEMS_DELAY = 1.0
 
 
 def _binding(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
@@ -121,6 +125,7 @@ class ReaderScreen(Screen[None]):
     article_view = getters.query_one("#article", ArticleView)
     sidebar = getters.query_one("#entities", EntitySidebar)
     position = getters.query_one("#position", Static)
+    build_panel = getters.query_one("#building", BuildPanel)
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,9 +156,7 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
-        with Vertical(id="building"):
-            yield Static("Opening the index…", id="building-label")
-            yield ProgressBar(id="building-bar", show_eta=True)
+        yield BuildPanel(id="building")
         with Horizontal(id="main"):
             yield ResultsList(id="results")
             yield ArticleView(id="article")
@@ -163,7 +166,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.search_bar.input.focus()
-        self._open_index()
+        self._open_index(self._key())
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -172,11 +175,14 @@ class ReaderScreen(Screen[None]):
     # --- the index --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _open_index(self) -> None:
-        """Open the index; build or update it first, in a separate process, if it is stale."""
+    def _open_index(self, key: SearchKey | None = None) -> None:
+        """Open the index; build or update it first, in a separate process, if it is stale.
+
+        With a `key`, the first page of its results is fetched here too, so that it is on
+        screen as soon as the index is open (at launch: the newest articles).
+        """
         from corpus import CorpusError, GazetteerError
-        from index import BuildProgress, EngineError
-        from index.subprocess_build import BuildFailed, BuildProcess  # after the first frame
+        from index import BuildProgress, EngineError, QueryError
 
         def progressed(progress: BuildProgress) -> None:
             self.post_message(IndexProgressed(progress))
@@ -185,6 +191,8 @@ class ReaderScreen(Screen[None]):
             engine = self.reader_app.make_engine()
             report = None
             if not engine.is_fresh():
+                from index.subprocess_build import BuildFailed, BuildProcess
+
                 engine.prepare_root()
                 self._build = BuildProcess(engine.corpus, engine.index_root)
                 try:
@@ -201,7 +209,11 @@ class ReaderScreen(Screen[None]):
         except (CorpusError, GazetteerError, EngineError, OSError) as error:
             self.post_message(IndexFailed(str(error)))
             return
-        self.post_message(IndexReady(engine, report))
+        page = None
+        if key is not None:
+            with suppress(QueryError):  # the search that follows says what is wrong
+                page = self._fetch_page(engine, key)
+        self.post_message(IndexReady(engine, report, key, page))
 
     def on_unmount(self) -> None:
         if self._build is not None:
@@ -209,15 +221,7 @@ class ReaderScreen(Screen[None]):
 
     @on(IndexProgressed)
     def _index_progressed(self, message: IndexProgressed) -> None:
-        progress = message.progress
-        self.query_one("#building").display = True
-        self.query_one("#building-label", Static).update(
-            f"Building the index: {progress.done:,} articles"
-            + (f" of {progress.total:,}" if progress.total else "")
-        )
-        self.query_one("#building-bar", ProgressBar).update(
-            total=progress.total, progress=progress.done
-        )
+        self.build_panel.report(message.progress)
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
@@ -225,23 +229,36 @@ class ReaderScreen(Screen[None]):
         self.engine = message.engine
         self._refreshing = False
         self._change_noticed = False
-        self.query_one("#building").display = False
-        if first:
-            self.set_interval(WATCH_SECONDS, self._check_corpus)
-        elif self.article_view.article is not None:
+        self.build_panel.finish()
+        if not first and self.article_view.article is not None:
             self._hits_query = "\0"  # the article's hits and mentions may have changed
+        page = message.page
+        if page is not None and message.key == self._key() and page.total_exact:
+            self._search_finished(SearchFinished(message.key, page))
+        else:
+            self._search_now()
 
         for notice in message.engine.notices:
             self.notify(visible(notice), title="Index", severity="warning", timeout=12)
         message.engine.notices.clear()
-        errors = [p for p in message.engine.problems() if p.severity == "error"]
-        if errors and first:
+        if first:
+            # Not on the way to the first results: once they are on screen.
+            self.set_timer(PROBLEMS_DELAY, lambda: self._count_problems(message.engine))
+            self.set_interval(WATCH_SECONDS, self._check_corpus)
+
+    @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
+    def _count_problems(self, engine: Engine) -> None:
+        errors = sum(1 for p in engine.problems() if p.severity == "error")
+        self.post_message(ProblemsCounted(errors))
+
+    @on(ProblemsCounted)
+    def _problems_counted(self, message: ProblemsCounted) -> None:
+        if message.errors:
             self.notify(
-                f"{len(errors)} article(s) could not be read: press p to see which and why.",
+                f"{message.errors:,} article(s) could not be read: press p to see which and why.",
                 severity="warning",
                 timeout=8,
             )
-        self._search_now()
 
     def _check_corpus(self) -> None:
         if self.engine is not None and not self._refreshing and not self._change_noticed:
@@ -294,11 +311,7 @@ class ReaderScreen(Screen[None]):
                 visible(message.message), title="Index not updated", severity="warning", timeout=10
             )
             return
-        self.query_one("#building").display = True
-        self.query_one("#building-label", Static).update(
-            Content(f"Cannot open the index: {visible(message.message)}")
-        )
-        self.query_one("#building-bar").display = False
+        self.build_panel.fail(message.message)
 
     # --- searching --------------------------------------------------------------------------
 
@@ -323,14 +336,7 @@ class ReaderScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            results = engine.search(
-                key.query,
-                offset=offset,
-                limit=FIRST_PAGE if offset == 0 else PAGE_SIZE,
-                sort=key.sort,
-                actor=key.actor,
-                exact_count=False,  # the page first; the exact count follows
-            )
+            results = self._fetch_page(engine, key, offset)
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(key, str(error)))
@@ -342,6 +348,18 @@ class ReaderScreen(Screen[None]):
             total = engine.count(key.query, key.actor)
             if not worker.is_cancelled:
                 self.post_message(SearchCounted(key, total, results.seconds))
+
+    @staticmethod
+    def _fetch_page(engine: Engine, key: SearchKey, offset: int = 0) -> SearchResults:
+        """A page of results (from a worker); the exact count may follow."""
+        return engine.search(
+            key.query,
+            offset=offset,
+            limit=FIRST_PAGE if offset == 0 else PAGE_SIZE,
+            sort=key.sort,
+            actor=key.actor,
+            exact_count=False,  # the page first; the exact count follows
+        )
 
     @on(SearchFinished)
     def _search_finished(self, message: SearchFinished) -> None:
