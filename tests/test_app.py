@@ -549,3 +549,24 @@ async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) ->
         assert all("so far" in text for text in seen)
         assert not panel.display and not panel.query(ProgressBar)
         assert status(screen).startswith("600 articles")
+
+
+async def test_footer_is_rebuilt_only_when_its_keys_change(app: AfreaderApp) -> None:
+    from textual.widgets._footer import FooterKey
+
+    def keys() -> list[FooterKey]:
+        return list(reader(app).query(FooterKey))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("tab")  # from the search box (letters are typed) to the results
+        await settle(app, pilot)
+        shown = keys()
+        assert [k.key_display for k in shown] == ["/", "n", "]", "m", "f", "q", "?", "^p"]
+        await pilot.press("tab")  # the article: the same keys, the same footer
+        await settle(app, pilot)
+        assert app.focused is reader(app).article_view
+        assert all(a is b for a, b in zip(keys(), shown, strict=True))
+        app.set_keymap({"reader.mentions_view": "M"})
+        await settle(app, pilot)
+        assert "M" in [k.key_display for k in keys()]

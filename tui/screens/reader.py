@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.messages import (
@@ -40,6 +40,7 @@ from tui.navigation import History, MarkCursor, Place
 from tui.text import visible
 from tui.widgets.article import ArticleView, Mark
 from tui.widgets.build_panel import BuildPanel
+from tui.widgets.footer import KeysFooter
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import FilterChip, SearchBar
 from tui.widgets.sidebar import EntitySidebar
@@ -162,7 +163,7 @@ class ReaderScreen(Screen[None]):
             yield ArticleView(id="article")
             yield EntitySidebar(id="entities")
         yield Static(id="position")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.search_bar.input.focus()
