@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.worker import WorkerState
@@ -515,24 +516,29 @@ def test_build_progress_says_articles_rate_time_left_and_time_so_far() -> None:
     assert "about 3 min left" in describe_progress(1_000, 20_000, 10.0)
 
 
-async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) -> None:
+def news_corpus(path: Path, count: int) -> Path:
+    """A JSON Lines corpus of `count` short dated articles, every one about Kabul."""
     import json
 
-    from textual.widgets import ProgressBar
-
-    from tui.widgets.build_panel import BuildPanel
-
-    corpus = tmp_path / "news.jsonl"
-    with corpus.open("w", encoding="utf-8") as out:
-        for n in range(600):
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
             record = {
                 "id": f"a{n}",
                 "title": f"Report {n} from Kabul",
-                "date": f"2020-01-{n % 28 + 1:02d}",
+                "date": f"2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
                 "source": "Test Wire",
                 "body": f"The Taliban and the government met in Kabul, day {n}.",
             }
             out.write(json.dumps(record) + "\n")
+    return path
+
+
+async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) -> None:
+    from textual.widgets import ProgressBar
+
+    from tui.widgets.build_panel import BuildPanel
+
+    corpus = news_corpus(tmp_path / "news.jsonl", 600)
     app = make_app(corpus=corpus, index_dir=tmp_path / "index", show_timings=False)
     seen: set[str] = set()
     async with app.run_test(size=SIZE) as pilot:
@@ -570,3 +576,60 @@ async def test_footer_is_rebuilt_only_when_its_keys_change(app: AfreaderApp) -> 
         app.set_keymap({"reader.mentions_view": "M"})
         await settle(app, pilot)
         assert "M" in [k.key_display for k in keys()]
+
+
+async def test_results_load_page_after_page_as_the_highlight_moves(tmp_path: Path) -> None:
+    engine = Engine(news_corpus(tmp_path / "news.jsonl", 250), tmp_path / "index")
+    engine.open()
+    expected = [hit.article.article.id for hit in engine.search("Kabul", limit=250).hits]
+    app = make_app(engine=engine, show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Kabul")
+        assert screen.results.option_count == 20
+        screen.results.focus()
+        loaded = [20]
+        while screen.results.option_count < 250 and len(loaded) < 10:
+            await pilot.press("end")
+            await settle(app, pilot)
+            loaded.append(screen.results.option_count)
+        assert loaded[:4] == [20, 120, 220, 250]
+        ids = [
+            screen.results.get_option_at_index(i).id or ""
+            for i in range(screen.results.option_count)
+        ]
+        assert ids == expected
+        assert status(screen).startswith("250 articles")
+
+
+async def test_hard_wrapped_wire_text_is_reflowed_and_an_undated_article_says_so(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "wire"
+    corpus.mkdir()
+    body = (
+        "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought"
+        " since early\nJanuary and improving prospects for the coming temporao.\n"
+        "    The dry period means the temporao will be late this year.\n"
+        "Shr 34 cts vs 1.19 dlrs\n    Net 807,000 vs 2,858,000\n"
+    )
+    (corpus / "cocoa.md").write_text(f"---\ntitle: BAHIA COCOA REVIEW\n---\n\n{body}", "utf-8")
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "drought")
+        await open_first_result(app, pilot)
+        view = screen.article_view
+        assert str(view.query_one("#article-title", Static).render()) == "BAHIA COCOA REVIEW"
+        assert str(view.query_one("#article-meta", Static).render()) == "source unknown · undated"
+        (paragraph,) = view.query(Paragraph)
+        shown = paragraph.render()
+        assert isinstance(shown, Content)
+        text = str(shown)
+        assert len(text) == len(body.strip())  # one character for one: offsets stay valid
+        assert (
+            "the week in the Bahia cocoa zone, alleviating the drought since early January" in text
+        )
+        assert "temporao.\n    The dry period" in text  # an indented line starts a paragraph
+        assert "Shr 34 cts vs 1.19 dlrs\n    Net 807,000" in text  # a table keeps its lines
+        assert [text[span.start : span.end] for span in shown.spans] == ["drought"]

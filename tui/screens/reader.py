@@ -54,7 +54,8 @@ __all__ = ["ReaderScreen"]
 
 # The first page is what a person sees at once; later pages load as the highlight nears them.
 FIRST_PAGE = 20
-PAGE_SIZE = 50
+# Later pages are larger: a page's cost is mostly finding and ranking every hit, not its size.
+PAGE_SIZE = 100
 # How often the corpus is checked for changes while the app is open (sizes and times only).
 WATCH_SECONDS = 5.0
 # Articles that could not be read are counted (and said) this long after the index opens.
@@ -327,17 +328,18 @@ class ReaderScreen(Screen[None]):
     def _key(self) -> SearchKey:
         return SearchKey(self.query_text, self.sort, self.actor_filter)
 
-    def _search_now(self, offset: int = 0) -> None:
+    def _search_now(self) -> None:
         if self.engine is not None:
-            self._search(self.engine, self._key(), offset)
+            self.workers.cancel_group(self, "page")  # pages of the previous results
+            self._search(self.engine, self._key())
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, engine: Engine, key: SearchKey, offset: int) -> None:
+    def _search(self, engine: Engine, key: SearchKey) -> None:
         from index import QueryError
 
         worker = get_current_worker()
         try:
-            results = self._fetch_page(engine, key, offset)
+            results = self._fetch_page(engine, key)
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(key, str(error)))
@@ -345,7 +347,7 @@ class ReaderScreen(Screen[None]):
         if worker.is_cancelled:
             return
         self.post_message(SearchFinished(key, results))
-        if offset == 0 and not results.total_exact:
+        if not results.total_exact:
             total = engine.count(key.query, key.actor)
             if not worker.is_cancelled:
                 self.post_message(SearchCounted(key, total, results.seconds))
@@ -399,7 +401,18 @@ class ReaderScreen(Screen[None]):
 
     @on(ResultsList.MoreWanted)
     def _more_wanted(self, message: ResultsList.MoreWanted) -> None:
-        self._search_now(offset=message.offset)
+        if self.engine is not None:
+            self._fetch_more(self.engine, self._key(), message.offset)
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _fetch_more(self, engine: Engine, key: SearchKey, offset: int) -> None:
+        """A later page, in its own group: it must not cancel the count of the first page."""
+        from index import QueryError
+
+        with suppress(QueryError):  # the first page said what is wrong with the query
+            results = self._fetch_page(engine, key, offset)
+            if not get_current_worker().is_cancelled:
+                self.post_message(SearchFinished(key, results))
 
     @on(Input.Submitted)
     def _stop_submitted(self, event: Input.Submitted) -> None:

@@ -25,9 +25,20 @@ from tui.text import visible
 if TYPE_CHECKING:
     from index import StoredArticle
 
-__all__ = ["ArticleView", "Mark"]
+__all__ = ["ArticleView", "Mark", "unwrapped"]
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+# Newswire text is hard-wrapped: Reuters breaks its lines at about 70 columns and starts a
+# paragraph with an indented line. A line break after a long line, followed by text (not by an
+# indent, a blank line or the end), is shown as a space so that the text wraps at the pane's
+# width instead of leaving a ragged short line at every break. One character for one: hit and
+# mention offsets stay valid. Tables and lists (short or indented lines) keep their breaks.
+_SOFT_BREAK = re.compile(r"(?<=[^\n]{40})\n(?=\S)")
+
+
+def unwrapped(text: str) -> str:
+    """The text with hard line breaks inside wrapped paragraphs shown as spaces (same length)."""
+    return _SOFT_BREAK.sub(" ", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +123,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.article = article
         self._marks, self._current = [], None
         text = article.article
-        date = text.published.iso if text.published else "date unknown"
+        date = text.published.iso if text.published else "undated"
         meta = [text.source or "source unknown", date]
         if text.author:
             meta.insert(1, f"by {text.author}")
@@ -142,7 +153,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
 
     def _styled(self, text: str, offset: int, field: str) -> Content:
-        content = Content(visible(text))
+        content = Content(visible(unwrapped(text) if field == "body" else text))
         end = offset + len(text)
         for mark in sorted(self._marks, key=lambda m: m.kind == "mention"):
             if mark.field != field or mark.end <= offset or mark.start >= end:

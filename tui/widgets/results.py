@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ResultsList"]
 
+# The next page is asked for this many results before the end of those loaded, and further
+# ahead once the person is paging through (a page of a 40,000-hit query takes most of a second,
+# whatever its size): at most MAX_AHEAD.
 LOAD_AHEAD = 10
+MAX_AHEAD = 60
 
 
 class ResultsList(OptionList):
@@ -104,8 +108,9 @@ class ResultsList(OptionList):
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         loaded = self.option_count
+        ahead = min(max(LOAD_AHEAD, loaded // 3), MAX_AHEAD)
         if (
-            event.option_index >= loaded - LOAD_AHEAD
+            event.option_index >= loaded - ahead
             and loaded < self.total
             and self._asked_for != loaded
         ):
