@@ -31,7 +31,18 @@ __all__ = ["MentionsScreen"]
 # mentions opens as fast as one with ten.
 PAGE = 300
 LOAD_AHEAD = 60
+# Context on each side of a mention: as wide as the terminal allows with the date, the mention
+# and the start of the article's title in view (at 120 columns, 26 characters), at most 45.
 CONTEXT = 45
+MIN_CONTEXT = 20
+# Date, mention, the title's first characters, and each column's padding.
+_OTHER_COLUMNS = 10 + 16 + 24 + 5 * 2
+
+
+def context_width(screen_width: int) -> int:
+    """Characters of context each side of a mention for a terminal this wide."""
+    inner = int(screen_width * 0.96) - 2  # the view's width and border (DEFAULT_CSS)
+    return max(MIN_CONTEXT, min(CONTEXT, (inner - _OTHER_COLUMNS) // 2))
 
 
 class MentionsLoaded(Message):
@@ -73,6 +84,7 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self.sort = "date"
         self.lines: list[KwicLine] = []
         self.total = 0
+        self.context = CONTEXT
         self._loading = False
         self._done = False
 
@@ -90,19 +102,20 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         return self.query_one("#kwic", DataTable)
 
     def on_mount(self) -> None:
+        self.context = context_width(self.app.size.width)
         self.table.add_column("Date", key="date", width=10)
-        self.table.add_column("Left", key="left", width=CONTEXT)
+        self.table.add_column("Left", key="left", width=self.context)
         self.table.add_column("Mention", key="mention")
-        self.table.add_column("Right", key="right", width=CONTEXT)
+        self.table.add_column("Right", key="right", width=self.context)
         self.table.add_column("Article", key="article")
         self.table.focus()
         self._load_more()
 
     @work(thread=True, exclusive=True, group="mentions", exit_on_error=False)
-    def _load(self, engine: Engine, entity_id: str, sort: str, offset: int) -> None:
+    def _load(self, engine: Engine, entity_id: str, sort: str, offset: int, context: int) -> None:
         total, articles = engine.count_mentions(entity_id)
         refs = engine.mentions_of(entity_id, offset, PAGE, by=sort)
-        lines = engine.kwic(refs, width=CONTEXT + 10)
+        lines = engine.kwic(refs, width=context + 10)
         if not get_current_worker().is_cancelled:
             done = offset + len(refs) >= total
             self.post_message(MentionsLoaded(lines, sort, done, total, articles))
@@ -110,7 +123,7 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
     def _load_more(self) -> None:
         if not self._loading and not self._done:
             self._loading = True
-            self._load(self.engine, self.entity_id, self.sort, len(self.lines))
+            self._load(self.engine, self.entity_id, self.sort, len(self.lines), self.context)
 
     @on(MentionsLoaded)
     def _loaded(self, message: MentionsLoaded) -> None:
@@ -141,9 +154,9 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
             date = article.published.iso if article.published else "undated"
             self.table.add_row(
                 Text(date),
-                Text(visible(line.left)[-CONTEXT:], justify="right", no_wrap=True),
+                Text(visible(line.left)[-self.context :], justify="right", no_wrap=True),
                 Text(visible(line.text), style="bold reverse"),
-                Text(visible(line.right)[:CONTEXT], no_wrap=True),
+                Text(visible(line.right)[: self.context], no_wrap=True),
                 Text(visible(article.title)[:60], no_wrap=True),
                 key=str(len(self.table.rows)),
             )
