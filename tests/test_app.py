@@ -633,3 +633,10 @@ async def test_hard_wrapped_wire_text_is_reflowed_and_an_undated_article_says_so
         assert "temporao.\n    The dry period" in text  # an indented line starts a paragraph
         assert "Shr 34 cts vs 1.19 dlrs\n    Net 807,000" in text  # a table keeps its lines
         assert [text[span.start : span.end] for span in shown.spans] == ["drought"]
+        await search(app, pilot, '"dry period"')
+        prompt = screen.results.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content)
+        snippet = str(prompt).splitlines()[-1]
+        assert "temporao. The dry period means" in snippet and "  " not in snippet
+        marked = [str(prompt)[span.start : span.end] for span in prompt.spans]
+        assert marked[-1] == "dry period"  # the hit, after the title and meta styles

@@ -6,6 +6,7 @@ asks for more (`MoreWanted`), so a query with 30,000 hits scrolls without loadin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -28,6 +29,26 @@ __all__ = ["ResultsList"]
 # whatever its size): at most MAX_AHEAD.
 LOAD_AHEAD = 10
 MAX_AHEAD = 60
+
+
+def squeezed(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet with each run of spaces shown as one, and its hit spans moved to match.
+
+    Wire text indents every paragraph, so a snippet across a paragraph break had a gap of
+    five spaces in the middle of a line.
+    """
+    kept: list[str] = []
+    where: list[int] = []  # where each character of `text` went
+    after_space = False
+    for char in text:
+        where.append(len(kept))
+        space = char.isspace()
+        if not (space and after_space):
+            kept.append(" " if space else char)
+        after_space = space
+    where.append(len(kept))
+    moved = [(where[start], where[end]) for start, end in spans if where[start] < where[end]]
+    return "".join(kept), moved
 
 
 class ResultsList(OptionList):
@@ -92,9 +113,10 @@ class ResultsList(OptionList):
                     self._style("results--meta")
                 )
             )
-        snippet = Content(visible(hit.snippet.text))
+        text, spans = squeezed(hit.snippet.text, hit.snippet.spans)
+        snippet = Content(visible(text))
         hit_style = self._style("results--hit")
-        for start, end in hit.snippet.spans:
+        for start, end in spans:
             snippet = snippet.stylize(hit_style, start, end)
         return Content("\n").join([title, meta, snippet])
 
