@@ -13,6 +13,7 @@ from index.engine import (
     EntityStats,
     Hit,
     KwicLine,
+    SearchCancelled,
     SearchResults,
     open_engine,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Mention",
     "MentionRef",
     "QueryError",
+    "SearchCancelled",
     "SearchResults",
     "Snippet",
     "StoredArticle",

@@ -7,17 +7,29 @@ Whoosh searcher and SQLite connection).
 
 from __future__ import annotations
 
+import copy
+import heapq
 import itertools
 import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
+from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.mcore import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, WrappingMatcher
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
@@ -28,13 +40,374 @@ from index.paths import expand_user, index_dir_for
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.store import MentionRef, Store, StoredArticle
 
-__all__ = ["Engine", "EngineError", "EntityStats", "Hit", "KwicLine", "SearchResults"]
+__all__ = [
+    "Engine",
+    "EngineError",
+    "EntityStats",
+    "Hit",
+    "KwicLine",
+    "SearchCancelled",
+    "SearchResults",
+]
 
 SORTS = ("relevance", "date")
+# How many matching documents a search or count goes through between two calls of its
+# `cancelled` callable.
+CHECK_EVERY = 256
+
+Cancelled = Callable[[], bool]
 
 
 class EngineError(Exception):
     """The index cannot be opened or built; the message says why and what to do."""
+
+
+class SearchCancelled(Exception):
+    """A search or count stopped because its `cancelled` callable returned True."""
+
+
+def _checker(cancelled: Cancelled | None) -> Callable[[], None] | None:
+    """A function that raises SearchCancelled once `cancelled()` is true (None: no checks)."""
+    if cancelled is None:
+        return None
+
+    def check() -> None:
+        if cancelled():
+            raise SearchCancelled
+
+    return check
+
+
+def _checked(ids: Iterable[int], check: Callable[[], None] | None) -> Iterator[int]:
+    """`ids` as they come, calling `check` every CHECK_EVERY of them."""
+    if check is None:
+        yield from ids
+        return
+    for n, docnum in enumerate(ids, 1):
+        if not n % CHECK_EVERY:
+            check()
+        yield docnum
+
+
+class _Checks:
+    """Collector mixin: calls `check` before each segment and every CHECK_EVERY matches."""
+
+    check: Callable[[], None] | None = None
+
+    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+        if self.check is not None:
+            self.check()
+        super().set_subsearcher(subsearcher, offset)  # type: ignore[misc]
+
+    def matches(self) -> Iterator[int]:
+        return _checked(super().matches(), self.check)  # type: ignore[misc]
+
+
+class _SortingCollector(_Checks, collectors.SortingCollector):
+    """Sorted by a field; counts every match (Whoosh's, with checks)."""
+
+    def __init__(
+        self, sortedby: Any, limit: int, reverse: bool, check: Callable[[], None] | None
+    ) -> None:
+        super().__init__(sortedby, limit=limit, reverse=reverse)
+        self.check = check
+
+
+# --- scoring every match at once ------------------------------------------------------------
+#
+# Whoosh moves a tree of matchers from one matching document to the next: several Python
+# calls per document and per node (1.3 s for three common words on 57k articles). The
+# evaluator below visits each node of the same matcher tree once instead: a term's postings
+# are read a block at a time into a {docnum: score} map, and the maps are combined as the
+# nodes combine documents. Scores are added in the order Whoosh adds them, so each is the
+# same float and the ranking is the same. A node it does not know (a phrase, a span query)
+# is stepped through as Whoosh would, inside an intersection only at the documents the other
+# side allows.
+
+_Scores = dict[int, float]
+_UNSET: Any = object()
+
+
+class _AllBut:
+    """The documents of a NOT node: from `start` to `limit`, not in `excluded`, not deleted;
+    each scores `weight` (Whoosh's InverseMatcher)."""
+
+    __slots__ = ("excluded", "limit", "missing", "start", "weight")
+
+    def __init__(self, m: Any, excluded: set[int]) -> None:
+        self.start: int = m._id
+        self.limit: int = m.limit
+        self.missing: Callable[[int], bool] = m.missing
+        self.weight: float = m._weight
+        self.excluded = excluded
+
+    def allows(self, docnum: int) -> bool:
+        return (
+            self.start <= docnum < self.limit
+            and docnum not in self.excluded
+            and not self.missing(docnum)
+        )
+
+    def scores(self) -> _Scores:
+        return {d: self.weight for d in range(self.start, self.limit) if self.allows(d)}
+
+
+def _known(m: Any) -> bool:
+    """Can the evaluator read this matcher (sub)tree a node at a time?"""
+    kind = type(m)
+    if not m.is_active():
+        return True
+    if kind is W3LeafMatcher:
+        return type(m.scorer) in (BM25FScorer, WeightScorer)
+    if kind is ListMatcher:  # a rare term's postings, kept in the term index: stepped through
+        return True
+    if kind is UnionMatcher or kind is IntersectionMatcher:
+        return _known(m.a) and _known(m.b)
+    if kind is FilterMatcher or kind is WrappingMatcher or kind is InverseMatcher:
+        return _known(m.child)
+    if kind is ArrayUnionMatcher:
+        return all(_known(s) for s in m._submatchers)
+    return False
+
+
+class _Evaluator:
+    """Every document one segment's matcher tree matches from where it stands, with its score.
+
+    `lengths` caches each field's length per document (as the scorers read it) for this
+    segment reader; `check` is called every CHECK_EVERY postings or so.
+    """
+
+    def __init__(
+        self, lengths: dict[str, list[Any]], doc_count: int, check: Callable[[], None] | None
+    ) -> None:
+        self.lengths = lengths
+        self.doc_count = doc_count
+        self.check = check
+        self.work = 0
+
+    def _tick(self, n: int) -> None:
+        if self.check is not None:
+            self.work += n
+            if self.work >= CHECK_EVERY:
+                self.work = 0
+                self.check()
+
+    def scores(self, m: Any) -> _Scores:
+        found = self.node(m)
+        return found.scores() if isinstance(found, _AllBut) else found
+
+    def node(self, m: Any) -> _Scores | _AllBut:
+        if not m.is_active():
+            return {}
+        kind = type(m)
+        if kind is W3LeafMatcher and type(m.scorer) in (BM25FScorer, WeightScorer):
+            return self.leaf(m)
+        if kind is UnionMatcher:
+            a, b = self.scores(m.a), self.scores(m.b)
+            union = dict(b)
+            for d, s in a.items():
+                t = union.get(d)
+                union[d] = s if t is None else s + t  # a.score() + b.score(), as Whoosh
+            return union
+        if kind is IntersectionMatcher:
+            return self.intersection(m)
+        if kind is FilterMatcher:
+            ids, exclude, boost = m._ids, m._exclude, m.boost
+            return {d: s * boost for d, s in self.scores(m.child).items() if (d in ids) != exclude}
+        if kind is WrappingMatcher:
+            boost = m.boost
+            return {d: s * boost for d, s in self.scores(m.child).items()}
+        if kind is InverseMatcher:
+            return _AllBut(m, set(self.step(m.child)))
+        if kind is ArrayUnionMatcher:
+            return self.array_union(m)
+        return self.step(m)
+
+    def step(self, m: Any) -> _Scores:
+        """Whoosh's way: one document after the other."""
+        found: _Scores = {}
+        while m.is_active():
+            found[m.id()] = m.score()
+            m.next()
+            self._tick(1)
+        return found
+
+    def at(self, m: Any, wanted: list[int]) -> _Scores:
+        """Whoosh's way, at the `wanted` documents only (ascending)."""
+        found: _Scores = {}
+        for d in wanted:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                found[d] = m.score()
+            self._tick(1)
+        return found
+
+    def intersection(self, m: Any) -> _Scores:
+        known_a, known_b = _known(m.a), _known(m.b)
+        if not (known_a or known_b):
+            return self.step(m)
+        if known_a and known_b:
+            a, b = self.node(m.a), self.node(m.b)
+        elif known_a:
+            a = self.node(m.a)
+            b = self.step(m.b) if isinstance(a, _AllBut) else self.at(m.b, sorted(a))
+        else:
+            b = self.node(m.b)
+            a = self.step(m.a) if isinstance(b, _AllBut) else self.at(m.a, sorted(b))
+        if isinstance(a, _AllBut):
+            if isinstance(b, _AllBut):
+                b = b.scores()
+            return {d: a.weight + s for d, s in b.items() if a.allows(d)}
+        if isinstance(b, _AllBut):
+            return {d: s + b.weight for d, s in a.items() if b.allows(d)}
+        if len(b) < len(a):
+            return {d: a[d] + s for d, s in b.items() if d in a}
+        return {d: s + b[d] for d, s in a.items() if d in b}
+
+    def array_union(self, m: Any) -> _Scores:
+        """Whoosh's ArrayUnionMatcher has read a part of its documents ahead: those come from
+        its array, the rest from its sub-matchers, summed in the same order."""
+        array, offset, limit = m._a, m._offset, m._limit
+        found: _Scores = {}
+        for d in range(max(m._docnum, offset), min(limit, m._doccount)):
+            if array[d - offset] > 0:
+                found[d] = array[d - offset]
+        rest: _Scores = {}
+        boost, scored = m._boost, m._scored
+        for sub in m._submatchers:
+            for d, s in self.scores(sub).items():
+                rest[d] = rest.get(d, 0.0) + s * boost if scored else 1.0
+        found.update((d, s) for d, s in rest.items() if s > 0 and d < m._doccount)
+        return found
+
+    def leaf(self, m: Any) -> _Scores:
+        """A term's postings from where the matcher stands, a block at a time."""
+        found: _Scores = {}
+        scorer = m.scorer
+        bm25 = type(scorer) is BM25FScorer
+        lengths: list[Any] = []
+        memo: dict[tuple[float, Any], float] = {}
+        if bm25:
+            field = m._term[0]
+            if field not in self.lengths:
+                self.lengths[field] = [_UNSET] * self.doc_count
+            lengths = self.lengths[field]
+            length_of, score_of = scorer.dfl, scorer._score
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            first = m._i
+            ids = m._ids[first:] if first else m._ids
+            weights = m._weights[first:] if first else m._weights
+            if not bm25:  # WeightScorer: the score is the weight
+                found.update(zip(ids, weights, strict=True))
+            else:
+                for d, w in zip(ids, weights, strict=True):
+                    length = lengths[d]
+                    if length is _UNSET:
+                        length = lengths[d] = length_of(d)
+                    key = (w, length)
+                    s = memo.get(key)
+                    if s is None:
+                        s = memo[key] = score_of(w, length)
+                    found[d] = s
+            self._tick(len(ids))
+            m._next_block()
+        return found
+
+
+def _expanding_once(q: wq.Query) -> wq.Query:
+    """A copy of `q` whose wildcard and fuzzy terms expand once per segment.
+
+    Whoosh expands such a term when it builds the matcher, again to estimate its size, and
+    the highlighter a third time; each expansion walks the segment's term index (for a
+    fuzzy term, half a second on 57k articles). The copy remembers each segment's words.
+    """
+    if isinstance(q, wq.MultiTerm):
+        expand = q._btexts
+        words: dict[int, list[bytes]] = {}
+
+        def once(reader: Any) -> list[bytes]:
+            key = id(reader)
+            if key not in words:
+                words[key] = list(expand(reader))
+            return words[key]
+
+        q = copy.copy(q)
+        q._btexts = once
+        return q
+    return q.apply(_expanding_once)
+
+
+def _ranked(
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int,
+    allowed: set[int] | None,
+    lengths: dict[int, dict[str, list[Any]]],
+    check: Callable[[], None] | None,
+) -> tuple[list[tuple[int, float]], int]:
+    """The first `limit` (docnum, score) pairs by score (ties: lower docnum first, as Whoosh),
+    and how many documents match. `lengths` is the field-length cache of this searcher."""
+    context = searcher.context()
+    items: list[tuple[float, int]] = []
+    for subsearcher, offset in searcher.leaf_searchers():
+        if check is not None:
+            check()
+        reader = subsearcher.reader()
+        evaluator = _Evaluator(lengths.setdefault(id(reader), {}), reader.doc_count_all(), check)
+        scores = evaluator.scores(q.matcher(subsearcher, context))
+        if allowed is None:
+            items.extend((s, -(d + offset)) for d, s in scores.items())
+        else:
+            items.extend((s, -(d + offset)) for d, s in scores.items() if d + offset in allowed)
+    top = heapq.nlargest(limit, items)
+    return [(-negated, score) for score, negated in top], len(items)
+
+
+# Parts of a segment file up to this size (the per-document field lengths every score needs,
+# the date column) are read into memory once per searcher rather than on every lookup.
+IN_MEMORY_PART = 1 << 20
+
+
+class _SegmentFile(StructFile):
+    """A segment file whose small parts are read at once into memory."""
+
+    def subset(self, offset: int, length: int, name: str | None = None) -> StructFile:
+        if length <= IN_MEMORY_PART:
+            self.file.seek(offset)
+            return BufferFile(self.file.read(length), name=name or self._name)
+        return super().subset(offset, length, name)
+
+
+class _ReadStorage(FileStorage):
+    """An index folder opened for reading, without memory-mapping."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path), supports_mmap=False, readonly=True)
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        return _SegmentFile(open(self._fpath(name), "rb"), name=name, **kwargs)
+
+
+def open_whoosh(path: Path) -> whoosh_index.Index:
+    """Open a Whoosh index for reading, without memory-mapping its files.
+
+    Memory-mapped segments count every page a search touches in the process's resident
+    memory (444 MB after one search of the 57k-article index); read normally, the operating
+    system's page cache holds them instead, outside the process. Reading is then a system
+    call per lookup, so the small parts that every score consults (a byte per document and
+    field) are read into memory once. An open file stays readable after another process
+    deletes it, as a mapping does.
+    """
+    return whoosh_index.FileIndex(_ReadStorage(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +552,7 @@ class Engine:
                 self._local.__dict__.clear()
                 return
             self.close()
-            self._ix = whoosh_index.open_dir(str(generation.whoosh_dir))
+            self._ix = open_whoosh(generation.whoosh_dir)
             self._store = Store(generation.store_path)
             self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
             self._generation_path = generation.path
@@ -224,6 +597,7 @@ class Engine:
         if searcher is None:
             searcher = self._ix.searcher()
             self._local.searcher = searcher
+            self._local.lengths = {}
         elif not searcher.up_to_date():
             # Not `searcher.refresh()`: Whoosh 2.7 then reuses the old segment readers, with
             # their old deletions, and keeps segments merged away, so a changed article is
@@ -231,6 +605,7 @@ class Engine:
             searcher.close()
             searcher = self._ix.searcher()
             self._local.searcher = searcher
+            self._local.lengths = {}
         return searcher
 
     # --- reading --------------------------------------------------------------------------
@@ -260,17 +635,24 @@ class Engine:
         sort: str = "relevance",
         actor: str | None = None,
         exact_count: bool = True,
+        cancelled: Cancelled | None = None,
     ) -> SearchResults:
         """A page of results. An empty query lists every article, newest first.
 
-        `actor` (an entity id) keeps only the articles that mention it. Counting every match
-        of a large result set costs as much as the search; with `exact_count=False` the total
-        may be an estimate (`total_exact` says), and `count` gives the exact figure later.
+        `actor` (an entity id) keeps only the articles that mention it. The total is counted
+        in the same pass that ranks the hits, so it is always exact (`total_exact`);
+        `exact_count` is kept for callers that allow an estimate. `cancelled`, when given,
+        is called every few hundred matching documents (and between the steps of the work):
+        once it returns True the search stops with SearchCancelled.
         Raises QueryError for a query that cannot be run.
         """
+        del exact_count  # counting costs nothing more: the total is always exact
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         started = time.perf_counter()
+        check = _checker(cancelled)
+        if check is not None:
+            check()
         if not text.strip() and actor is None:
             newest = self.store.newest(offset, limit)
             hits = [Hit(a, None, make_snippet(a.article.body, []), ()) for a in newest]
@@ -279,24 +661,33 @@ class Engine:
             )
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, sort)
+        q = _expanding_once(q)
         searcher = self.searcher()
-        results = searcher.search(q, limit=offset + limit, **kwargs)
-        total_exact = exact_count or results.has_exact_length()
-        total = len(results) if total_exact else results.estimated_length()
-        page = [(r.docnum, r.score) for r in results[offset : offset + limit]]
+        top, total = self._top(searcher, q, offset + limit, kwargs, check)
+        page = top[offset : offset + limit]
         ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
         stored = self.store.articles(ids)
         entity_ids: set[str] = set(compiled.entity_ids | compiled.filter_ids) if compiled else set()
         if actor is not None:
             entity_ids.add(actor)
-        highlighter = Highlighter(searcher, q, entity_ids)
-        hits = []
+        found = []
         for (docnum, score), article_id in zip(page, ids, strict=True):
             article = stored.get(article_id)
             if article is None:  # indexed by Whoosh, not yet in the store: being updated
                 continue
             mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
-            spans = highlighter.spans(docnum, "body", article.article.body, mentions)
+            found.append((docnum, score, article, mentions))
+        if check is not None:
+            check()
+        highlighter = Highlighter(searcher, q, entity_ids, check)
+        spans = highlighter.page(
+            [
+                (docnum, "body", article.article.body, mentions)
+                for docnum, _, article, mentions in found
+            ]
+        )
+        hits = []
+        for (_, score, article, mentions), body_spans in zip(found, spans, strict=True):
             matched = tuple(
                 sorted({m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold)
             )
@@ -305,27 +696,77 @@ class Engine:
                     article,
                     # Sorted by date, Whoosh gives the sort key as the score: no score then.
                     score if compiled and sort == "relevance" else None,
-                    make_snippet(article.article.body, spans),
+                    make_snippet(article.article.body, body_spans),
                     matched,
                 )
             )
         shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
         return SearchResults(
-            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor, total_exact
+            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor, True
         )
 
-    def count(self, text: str = "", actor: str | None = None) -> int:
-        """How many articles match a query; with no query, how many the index holds."""
+    def _top(
+        self,
+        searcher: Searcher,
+        q: wq.Query,
+        limit: int,
+        kwargs: dict[str, Any],
+        check: Callable[[], None] | None,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The first `limit` (docnum, score) pairs in order, and how many documents match.
+
+        Every match is scored and counted in one pass. (Whoosh's own top-N search skips
+        blocks of postings that cannot beat the N-th score and prunes its matcher tree as
+        that score rises: its count is then wrong, so an exact total ran the query twice, and
+        the pruning can lose a document that belongs in the top N: a `britain` search lost
+        its second-best hit.)
+        """
+        allowed = kwargs.get("filter")
+        if "sortedby" not in kwargs:
+            return _ranked(
+                searcher,
+                q,
+                limit,
+                None if allowed is None else set(searcher.docs_for_query(allowed)),
+                self._lengths(),
+                check,
+            )
+        collector: Any = _SortingCollector(
+            kwargs["sortedby"], max(1, limit), kwargs.get("reverse", False), check
+        )
+        if allowed is not None:
+            collector = collectors.FilterCollector(collector, allow=allowed)
+        searcher.search_with_collector(q, collector)
+        top = [(docnum, score) for score, docnum in collector.results().top_n[:limit]]
+        return top, collector.count()
+
+    def _lengths(self) -> dict[int, dict[str, list[Any]]]:
+        """This thread's cache of field lengths, for its current searcher."""
+        lengths: dict[int, dict[str, list[Any]]] | None = getattr(self._local, "lengths", None)
+        if lengths is None:
+            lengths = self._local.lengths = {}
+        return lengths
+
+    def count(
+        self, text: str = "", actor: str | None = None, cancelled: Cancelled | None = None
+    ) -> int:
+        """How many articles match a query; with no query, how many the index holds.
+
+        `cancelled` works as in `search`.
+        """
+        check = _checker(cancelled)
+        if check is not None:
+            check()
         if not text.strip() and actor is None:
             return self.store.count()
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
         searcher = self.searcher()
         allowed = kwargs.get("filter")
-        matched = searcher.docs_for_query(q)
+        matched = _checked(searcher.docs_for_query(q), check)
         if allowed is None:
             return sum(1 for _ in matched)
-        keep = set(searcher.docs_for_query(allowed))
+        keep = set(_checked(searcher.docs_for_query(allowed), check))
         return sum(1 for docnum in matched if docnum in keep)
 
     @staticmethod
@@ -352,10 +793,13 @@ class Engine:
         entity_ids = compiled.entity_ids | compiled.filter_ids
         highlighter = Highlighter(searcher, compiled.query, entity_ids)
         mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
-        return {
-            "title": highlighter.spans(docnum, "title", article.article.title, mentions),
-            "body": highlighter.spans(docnum, "body", article.article.body, mentions),
-        }
+        title, body = highlighter.page(
+            [
+                (docnum, "title", article.article.title, mentions),
+                (docnum, "body", article.article.body, mentions),
+            ]
+        )
+        return {"title": title, "body": body}
 
     # --- entities and mentions ------------------------------------------------------------
 
@@ -436,4 +880,4 @@ def open_engine(
     return engine
 
 
-__all__ += ["QueryError", "open_engine"]
+__all__ += ["QueryError", "open_engine", "open_whoosh"]

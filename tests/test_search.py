@@ -1,0 +1,358 @@
+"""Search at scale: the fast paths give the answers of the straightforward ones.
+
+The engine scores every match in one pass (it counts as it ranks), reads postings a block at
+a time instead of stepping Whoosh's matcher tree, highlights a page of hits in one pass per
+segment, and can be cancelled. Each test here computes the same answer the plain way with
+Whoosh, on real indexes (the bundled corpus and a generated one of several segments with
+deleted documents), and compares.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from corpus import Gazetteer
+from index import Engine, SearchCancelled
+from index.analysis import body_analyzer
+
+VOCABULARY = (
+    "government security forces province council election budget market trade oil price "
+    "minister talks nuclear agreement border refugees water drought harvest school hospital "
+    "road bridge attack ceasefire negotiation parliament court judge protest strike bank "
+    "inflation currency export import factory worker union teacher student university "
+    "interest rates report analysts expected growth decline officials said spokesman"
+)
+WORDS = VOCABULARY.split()
+NAMES = ["Dostum", "Atta Mohammad Noor", "Amrullah Saleh", "the Taliban", "Ahmad Massoud"]
+PLACES = ["Panjshir", "Kabul", "Mazar-i-Sharif", "Herat", "Bamiyan"]
+PHRASES = ["security forces", "interest rates", "oil price", "Dostum and Noor"]
+
+
+def generated(count: int, seed: int, start: int = 0) -> list[dict[str, object]]:
+    """Articles of random words (frequent ones more often), names and places."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 1) for rank in range(len(WORDS))]
+    records: list[dict[str, object]] = []
+    for n in range(start, start + count):
+        sentences = []
+        for _ in range(rng.randint(2, 12)):
+            words = rng.choices(WORDS, weights, k=rng.randint(4, 14))
+            if rng.random() < 0.4:
+                words.insert(rng.randrange(len(words)), rng.choice(NAMES))
+            if rng.random() < 0.3:
+                words.append(rng.choice(PLACES))
+            if rng.random() < 0.2:
+                words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
+            sentences.append(" ".join(words).capitalize() + ".")
+        title = " ".join(rng.choices(WORDS, weights, k=rng.randint(2, 6))).capitalize()
+        records.append(
+            {
+                "id": f"gen-{n:05d}",
+                "title": title,
+                "date": f"{2001 + n % 24}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "source": rng.choice(["Wire", "Daily", "Tribune"]),
+                "body": " ".join(sentences),
+            }
+        )
+    return records
+
+
+@pytest.fixture(scope="module")
+def segmented_engine(
+    tmp_path_factory: pytest.TempPathFactory, bundled_gazetteer: Gazetteer
+) -> Iterator[Engine]:
+    """600 generated articles in several segments, then 40 changed and 30 added: segments
+    with deleted documents."""
+    folder = tmp_path_factory.mktemp("generated")
+    records = generated(600, seed=7)
+    path = folder / "news.jsonl"
+    _write(path, records)
+    engine = Engine(path, index_root=folder / "indexes", gazetteer=bundled_gazetteer)
+    engine.indexer.batch_size = 150
+    engine.open()
+    changed = generated(40, seed=8, start=100)
+    _write(path, [*records[:100], *changed, *records[140:], *generated(30, seed=9, start=600)])
+    report = engine.update()
+    assert (report.added, report.changed) == (30, 40)
+    yield engine
+    engine.close()
+
+
+def _write(path: Path, records: list[dict[str, object]]) -> None:
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+QUERIES = [
+    "security",
+    "oil price",
+    "government OR market",
+    "talks nuclear agreement",
+    "security -forces",
+    "Taliban NOT Dostum",
+    "Dostum",
+    "Dostum Saleh",
+    '"security forces"',
+    '"interest rates"',
+    '"oil price" market',
+    '"Dostum Noor"~3',
+    "sec*",
+    "gov* OR bank",
+    "goverment~",
+    "markett~2",
+    "title:security",
+    "title:oil^3 OR body:oil",
+    "(oil OR water) AND (price OR drought)",
+    "Panjshir -(oil OR water)",
+    "source:Wire security",
+    "published:[2005-01-01 TO 2010-12-31] market",
+    "actor:panjshir",
+    "actor:panjshir oil",
+    "NOT security",
+    "zzzunknownzzz",
+]
+
+
+def straightforward(searcher: Searcher, q: wq.Query) -> list[tuple[int, float]]:
+    """Whoosh scoring every match, no shortcut: (docnum, score), best first."""
+    results = searcher.search(q, limit=None)
+    return [(hit.docnum, hit.score) for hit in results]
+
+
+def engines(request: pytest.FixtureRequest) -> list[Engine]:
+    return [request.getfixturevalue("bundled_engine"), request.getfixturevalue("segmented_engine")]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_ranking_and_count_equal_scoring_every_match(
+    text: str, request: pytest.FixtureRequest
+) -> None:
+    for engine in engines(request):
+        searcher = engine.searcher()
+        expected = straightforward(searcher, engine.compile(text).query)
+        for exact in (True, False):
+            results = engine.search(text, limit=15, exact_count=exact)
+            assert results.total == len(expected), text
+            assert results.total_exact
+            got = [(hit.article.article.id, hit.score) for hit in results.hits]
+            want = [(searcher.stored_fields(d)["id"], s) for d, s in expected[:15]]
+            assert got == want, text  # the same floats, in the same order
+        assert engine.count(text) == len(expected), text
+        # a later page is the continuation of the same ranking
+        page = engine.search(text, offset=5, limit=7)
+        assert [h.article.article.id for h in page.hits] == [
+            searcher.stored_fields(d)["id"] for d, _ in expected[5:12]
+        ]
+
+
+@pytest.mark.parametrize("text", ["security", "Dostum OR oil", '"security forces"', "sec*"])
+def test_actor_filter_and_date_sort_count_exactly(text: str, segmented_engine: Engine) -> None:
+    engine = segmented_engine
+    searcher = engine.searcher()
+    q = engine.compile(text).query
+    allowed = set(searcher.docs_for_query(wq.Term("actor", "panjshir")))
+    expected = [(d, s) for d, s in straightforward(searcher, q) if d in allowed]
+    results = engine.search(text, limit=10, actor="panjshir")
+    assert results.total == len(expected) == engine.count(text, actor="panjshir")
+    assert [(h.article.article.id, h.score) for h in results.hits] == [
+        (searcher.stored_fields(d)["id"], s) for d, s in expected[:10]
+    ]
+    by_date = engine.search(text, limit=10, sort="date")
+    assert by_date.total == len(straightforward(searcher, q))
+    dates = [h.article.article.published for h in by_date.hits]
+    assert all(h.score is None for h in by_date.hits)
+    assert [d.sort_date for d in dates if d] == sorted(
+        (d.sort_date for d in dates if d), reverse=True
+    )
+
+
+def test_the_segmented_index_has_deleted_documents(segmented_engine: Engine) -> None:
+    searcher = segmented_engine.searcher()
+    readers = [s.reader() for s, _ in searcher.leaf_searchers()]
+    assert len(readers) > 1
+    assert any(r.has_deletions() for r in readers)
+
+
+# --- highlighting -------------------------------------------------------------------------
+
+
+def reference_spans(
+    searcher: Searcher, q: wq.Query, docnum: int, field: str, text: str
+) -> set[tuple[int, int]]:
+    """Where the query matched in one field of one document, the plain way: a fresh postings
+    reader per term, a fresh matcher per phrase, each wildcard or fuzzy term expanded in each
+    segment and the text analysed again."""
+    spans: set[tuple[int, int]] = set()
+    reader = searcher.reader()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.Term):
+            if node.fieldname == field and (field, node.text) in reader:
+                m = reader.postings(field, node.text)
+                while m.is_active() and m.id() < docnum:
+                    m.next()
+                if m.is_active() and m.id() == docnum:
+                    spans.update((s, e) for _, s, e in m.value_as("characters"))
+            return
+        if isinstance(node, (wq.Phrase, wq.Ordered, wq.Sequence)):
+            if node.field() == field:
+                m = node.matcher(searcher)
+                while m.is_active() and m.id() < docnum:
+                    m.next()
+                if m.is_active() and m.id() == docnum:
+                    spans.update((s.startchar, s.endchar) for s in m.spans())
+            return
+        if isinstance(node, wq.MultiTerm):
+            if node.field() == field:
+                words: set[str] = set()
+                for sub, _ in searcher.leaf_searchers():
+                    words.update(
+                        w.decode() if isinstance(w, bytes) else w
+                        for w in node._btexts(sub.reader())
+                    )
+                spans.update(
+                    (t.startchar, t.endchar)
+                    for t in body_analyzer()(text, chars=True)
+                    if t.text in words
+                )
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return spans
+
+
+def covered(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "security",
+        "oil price",
+        '"security forces"',
+        '"interest rates" market',
+        '"Dostum Noor"~3',
+        "sec*",
+        "goverment~",
+        "title:oil^3 OR body:oil",
+        "security -forces",
+    ],
+)
+def test_page_highlights_equal_one_document_at_a_time(text: str, segmented_engine: Engine) -> None:
+    engine = segmented_engine
+    searcher = engine.searcher()
+    q = engine.compile(text).query
+    results = engine.search(text, limit=20)
+    assert results.hits
+    for hit in results.hits:
+        article = hit.article.article
+        docnum = searcher.document_number(id=article.id)
+        marks = engine.highlights(text, hit.article)
+        for field, field_text in (("title", article.title), ("body", article.body)):
+            want = reference_spans(searcher, q, docnum, field, field_text)
+            # the engine merges touching spans; compare the characters marked
+            assert covered(marks[field]) == covered(sorted(want)), (text, article.id, field)
+        # the snippet shows the same marks as the full highlights, shifted into the window
+        snippet = hit.snippet
+        for start, end in snippet.spans:
+            assert snippet.text[start:end].strip()
+
+
+def test_a_phrase_marks_the_phrase_not_each_word(segmented_engine: Engine) -> None:
+    results = segmented_engine.search('"security forces"', limit=20)
+    assert results.hits
+    for hit in results.hits:
+        body = hit.article.article.body
+        for start, end in segmented_engine.highlights('"security forces"', hit.article)["body"]:
+            assert re.fullmatch(r"security forces", body[start:end], re.IGNORECASE)
+
+
+# --- cancellation -------------------------------------------------------------------------
+
+
+class FlipAfter:
+    """A `cancelled` callable: False for the first `n` calls, then True."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.calls = 0
+
+    def __call__(self) -> bool:
+        self.calls += 1
+        return self.calls > self.n
+
+
+@pytest.mark.parametrize("text", ["security OR market OR oil", "sec*", "goverment~"])
+def test_a_search_stops_when_cancelled_and_the_engine_goes_on(
+    text: str, segmented_engine: Engine
+) -> None:
+    engine = segmented_engine
+    expected = engine.search(text, limit=20)
+    # never cancelled: the callable is consulted along the way, the answer is the same
+    patient = FlipAfter(sys.maxsize)
+    results = engine.search(text, limit=20, cancelled=patient)
+    assert patient.calls > 3, "the search should check for cancellation while it works"
+    assert results.total == expected.total
+    assert [h.article.article.id for h in results.hits] == [
+        h.article.article.id for h in expected.hits
+    ]
+    # cancelled at every point it checks: always SearchCancelled, never a partial answer
+    for n in range(patient.calls):
+        flip = FlipAfter(n)
+        with pytest.raises(SearchCancelled):
+            engine.search(text, limit=20, cancelled=flip)
+        assert flip.calls == n + 1, "the search should stop at the first True"
+    # and the engine is none the worse
+    again = engine.search(text, limit=20)
+    assert [h.article.article.id for h in again.hits] == [
+        h.article.article.id for h in expected.hits
+    ]
+
+
+def test_a_count_stops_when_cancelled(segmented_engine: Engine) -> None:
+    engine = segmented_engine
+    expected = engine.count("security OR market")
+    patient = FlipAfter(sys.maxsize)
+    assert engine.count("security OR market", cancelled=patient) == expected
+    assert patient.calls > 1
+    with pytest.raises(SearchCancelled):
+        engine.count("security OR market", cancelled=FlipAfter(patient.calls - 1))
+    assert engine.count("security OR market") == expected
+
+
+# --- memory -------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_index_files_are_read_not_memory_mapped(segmented_engine: Engine) -> None:
+    # In a process of its own: this one built the index, and the build maps its files.
+    generation = segmented_engine.indexer.current()
+    assert generation is not None
+    code = f"""
+from pathlib import Path
+from index import Engine
+engine = Engine(Path({str(segmented_engine.corpus)!r}), Path({str(segmented_engine.index_root)!r}))
+engine.open()
+results = engine.search("security OR market", limit=20)
+engine.highlights("security", results.hits[0].article)
+engine.count("security")
+print(sum(".seg" in line for line in Path("/proc/self/maps").read_text().splitlines()))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "0"
