@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,52 @@ async def test_stale_results_are_dropped(app: AfreaderApp) -> None:
         assert screen.results.option_count == 1
         assert screen.results.highlighted_id is not None
         assert screen.results.highlighted_id.startswith("2021-08")
+
+
+async def test_a_newer_keystroke_stops_a_slow_search(app: AfreaderApp) -> None:
+    import threading
+    import time
+
+    from index import SearchCancelled
+
+    outcomes: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        engine = screen.engine
+        assert engine is not None
+        real_search = engine.search
+        slow_started = threading.Event()
+
+        def search(text: str, **kwargs: object) -> object:
+            cancelled = kwargs.get("cancelled")
+            assert callable(cancelled), "the app's searches must be cancellable"
+            if text == "Dostum":  # a slow query: it runs until the app says stop (or 10 s)
+                slow_started.set()
+                deadline = time.monotonic() + 10
+                while not cancelled() and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                try:
+                    return real_search(text, **kwargs)  # type: ignore[arg-type]
+                except SearchCancelled:
+                    outcomes.append("stopped")
+                    raise
+            return real_search(text, **kwargs)  # type: ignore[arg-type]
+
+        engine.search = search  # type: ignore[method-assign]
+        started = time.monotonic()
+        await pilot.press("D", "o", "s", "t", "u", "m")
+        while not slow_started.is_set() and time.monotonic() - started < 10:
+            await asyncio.sleep(0.01)
+        assert slow_started.is_set()
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("backspace", *"Punjshir")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert outcomes == ["stopped"]  # the engine itself stopped, not only the worker
+        assert time.monotonic() - started < 8
+        assert screen.results.option_count == 1
+        assert status(screen).startswith("1 article")
 
 
 async def test_bad_query_shows_a_message_not_a_crash(app: AfreaderApp) -> None:
@@ -551,7 +598,11 @@ async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) ->
                 break
             await asyncio.sleep(0.005)
         await settle(app, pilot)
-        assert any(text.startswith("Building the index: 250 of 600 articles") for text in seen)
+        # articles done (reported every 250) of all of them, while the build runs
+        partial = {
+            int(m[1]) for t in seen if (m := re.match(r"Building the index: (\d+) of 600 ", t))
+        }
+        assert partial and min(partial) < 600 and min(partial) % 250 == 0, seen
         assert all("so far" in text for text in seen)
         assert not panel.display and not panel.query(ProgressBar)
         assert status(screen).startswith("600 articles")

@@ -9,6 +9,7 @@ handler drops results that are no longer wanted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
@@ -335,25 +336,33 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, engine: Engine, key: SearchKey) -> None:
-        from index import QueryError
+        """Search in a worker. A newer keystroke cancels this worker, and the engine, which
+        asks `is_cancelled` every few hundred matches, stops a slow query part-way."""
+        from index import QueryError, SearchCancelled
 
         worker = get_current_worker()
         try:
-            results = self._fetch_page(engine, key)
+            results = self._fetch_page(engine, key, cancelled=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            self.post_message(SearchFinished(key, results))
+            if not results.total_exact:
+                total = engine.count(key.query, key.actor, cancelled=lambda: worker.is_cancelled)
+                if not worker.is_cancelled:
+                    self.post_message(SearchCounted(key, total, results.seconds))
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(key, str(error)))
+        except SearchCancelled:
             return
-        if worker.is_cancelled:
-            return
-        self.post_message(SearchFinished(key, results))
-        if not results.total_exact:
-            total = engine.count(key.query, key.actor)
-            if not worker.is_cancelled:
-                self.post_message(SearchCounted(key, total, results.seconds))
 
     @staticmethod
-    def _fetch_page(engine: Engine, key: SearchKey, offset: int = 0) -> SearchResults:
+    def _fetch_page(
+        engine: Engine,
+        key: SearchKey,
+        offset: int = 0,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResults:
         """A page of results (from a worker); the exact count may follow."""
         return engine.search(
             key.query,
@@ -362,6 +371,7 @@ class ReaderScreen(Screen[None]):
             sort=key.sort,
             actor=key.actor,
             exact_count=False,  # the page first; the exact count follows
+            cancelled=cancelled,
         )
 
     @on(SearchFinished)
@@ -407,11 +417,13 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _fetch_more(self, engine: Engine, key: SearchKey, offset: int) -> None:
         """A later page, in its own group: it must not cancel the count of the first page."""
-        from index import QueryError
+        from index import QueryError, SearchCancelled
 
-        with suppress(QueryError):  # the first page said what is wrong with the query
-            results = self._fetch_page(engine, key, offset)
-            if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        # QueryError: the first page said what is wrong with the query.
+        with suppress(QueryError, SearchCancelled):
+            results = self._fetch_page(engine, key, offset, lambda: worker.is_cancelled)
+            if not worker.is_cancelled:
                 self.post_message(SearchFinished(key, results))
 
     @on(Input.Submitted)
