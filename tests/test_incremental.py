@@ -337,3 +337,54 @@ def test_a_whoosh_commit_without_its_store_commit_is_not_taken_for_damage(
         recorded
     )
     engine.close()
+
+
+# --- segments -----------------------------------------------------------------------------
+
+
+def segment_sizes(engine: Engine) -> list[int]:
+    """Documents (deleted ones included) per Whoosh segment, smallest first."""
+    searcher = engine.searcher()
+    return sorted(sub.reader().doc_count_all() for sub, _ in searcher.leaf_searchers())
+
+
+def test_a_build_never_merges_what_it_wrote_and_small_updates_are_merged(tmp_path: Path) -> None:
+    from index.build import MAX_SMALL_SEGMENTS, SMALL_SEGMENT
+
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(lines_of(*(record(i) for i in range(1200))))
+    engine = Engine(corpus, tmp_path / "indexes")
+    engine.indexer.batch_size = 600  # two commits, each its own segment, kept as written
+    engine.open()
+    assert segment_sizes(engine) == [600, 600]
+    for n in range(1200, 1200 + MAX_SMALL_SEGMENTS + 3):  # one article an update
+        append(corpus, lines_of(record(n)))
+        assert engine.update().added == 1
+        sizes = segment_sizes(engine)
+        assert sizes[-2:] == [600, 600], "a small update merged the big segments"
+        small = [size for size in sizes if size < SMALL_SEGMENT]
+        assert len(small) <= MAX_SMALL_SEGMENTS  # merged once there were more
+    assert len(segment_sizes(engine)) < 2 + MAX_SMALL_SEGMENTS + 3
+    total = 1200 + MAX_SMALL_SEGMENTS + 3
+    assert engine.count() == total == engine.searcher().doc_count()
+    assert all(engine.search(f"marker{n}").total == 1 for n in (0, 599, 1200, total - 1))
+    engine.close()
+
+
+def test_too_many_segments_are_merged_smallest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.build
+
+    monkeypatch.setattr(index.build, "MAX_SEGMENTS", 4)
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(lines_of(*(record(i) for i in range(3000))))
+    engine = Engine(corpus, tmp_path / "indexes")
+    engine.indexer.batch_size = 600  # five commits of 600: over four segments, merged
+    engine.open()
+    sizes = segment_sizes(engine)
+    assert len(sizes) <= 4 and sum(sizes) == 3000
+    assert sizes[-1] > 600  # the smallest were merged into one
+    assert engine.count() == 3000 == engine.searcher().doc_count()
+    assert engine.search("marker2999").total == 1
+    engine.close()
