@@ -321,6 +321,21 @@ async def test_choosing_an_actor_in_the_sidebar_marks_its_mentions(app: Afreader
         assert texts == ["Ahmad Mesud", "Ahmed Masud", "Massoud"]
 
 
+async def test_enter_on_arriving_in_the_sidebar_chooses_its_first_actor(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        assert app.focused is screen.article_view
+        await pilot.press("tab")  # the group heading ("People") is not where the highlight is
+        assert app.focused is screen.sidebar
+        first = screen.sidebar.entity_ids[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.actor == first
+        assert "mention 1 of" in position(screen)
+
+
 async def test_back_returns_to_where_you_were(app: AfreaderApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

@@ -95,11 +95,11 @@ class EntitySidebar(OptionList):
                 )
             )
         self.set_options(options)
-        if keep is not None:
-            try:
-                self.highlighted = self.get_option_index(keep)
-            except Exception:
-                self.highlighted = None
+        # The highlight stays on the entity it was on; otherwise on the first entity (not a
+        # group heading), so that Enter on arriving in the sidebar chooses an actor.
+        ids = [option.id for option in options if option is not None]
+        first = next((i for i, entity_id in enumerate(ids) if entity_id is not None), None)
+        self.highlighted = ids.index(keep) if keep is not None and keep in ids else first
 
     @property
     def entity_ids(self) -> list[str]:
