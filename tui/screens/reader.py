@@ -169,7 +169,8 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.search_bar.input.focus()
-        self._open_index(self._key())
+        # After the first frame: the worker imports Whoosh, which holds the GIL while it runs.
+        self.call_after_refresh(self._open_index, self._key())
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
