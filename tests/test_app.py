@@ -623,6 +623,26 @@ async def test_first_launch_shows_the_build_then_the_articles(tmp_path: Path) ->
         assert status(screen).startswith("600 articles")
 
 
+async def test_what_is_typed_before_the_index_is_open_is_searched_once_it_is(
+    tmp_path: Path,
+) -> None:
+    corpus = news_corpus(tmp_path / "news.jsonl", 3000)  # a build of a few seconds
+    app = make_app(corpus=corpus, index_dir=tmp_path / "index", show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press(*"1234")  # at once, while the index is being built
+        assert screen.engine is None
+        assert screen.search_bar.input.value == "1234"
+        for _ in range(6000):
+            if screen.engine is not None:
+                break
+            await asyncio.sleep(0.005)
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert status(screen).startswith("1 article")
+        assert screen.results.highlighted_id == "a1234"
+
+
 async def test_footer_is_rebuilt_only_when_its_keys_change(app: AfreaderApp) -> None:
     from textual.widgets._footer import FooterKey
 
