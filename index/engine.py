@@ -7,6 +7,7 @@ Whoosh searcher and SQLite connection).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import heapq
 import itertools
@@ -22,7 +23,8 @@ from typing import Any
 from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
@@ -31,6 +33,7 @@ from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, WrappingMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
@@ -113,6 +116,219 @@ class _SortingCollector(_Checks, collectors.SortingCollector):
         self.check = check
 
 
+# --- a plan per segment: which terms to read, in which order ------------------------------
+#
+# Whoosh builds the whole matcher tree of a query in every segment before reading a posting:
+# each term is looked up three or four times in the segment's term index, its postings opened
+# and the first block's header read, and each intersection steps its sides to their first
+# common document; half the time of a two- or three-word search on 57k articles went there.
+# The plan below is the same tree, built the way Whoosh builds it (`And` and `Or` weigh their
+# parts by estimated size and pair the two lightest first, see `make_weighted_tree`), so that
+# scores are added in the same order; but its leaves are only a term and its document
+# frequency, and a term's postings are opened when the evaluator gets to them. A segment
+# where a required term is missing is then skipped without opening anything, and an
+# intersection reads its rarer side first and the other side only at the documents the
+# first one found, skipping the blocks of postings that cannot hold any of them.
+
+
+class _Node:
+    """A node of a plan: `bound` is at least the number of documents it can match."""
+
+    __slots__ = ("bound",)
+
+    bound: int
+
+
+class _Leaf(_Node):
+    """A term present in the segment: Whoosh opens its matcher when it is read."""
+
+    __slots__ = ("query",)
+
+    def __init__(self, query: wq.Term, bound: int) -> None:
+        self.query = query
+        self.bound = bound
+
+
+class _Other(_Node):
+    """Any other query (phrase, wildcard, negation...): Whoosh's own matcher."""
+
+    __slots__ = ("query",)
+
+    def __init__(self, query: wq.Query, bound: int) -> None:
+        self.query = query
+        self.bound = bound
+
+
+class _Both(_Node):
+    """Whoosh's IntersectionMatcher: a document of both sides scores a + b."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b = a, b
+        self.bound = min(a.bound, b.bound)
+
+
+class _Either(_Node):
+    """Whoosh's UnionMatcher: a + b where both sides match, else the side that does."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b = a, b
+        self.bound = a.bound + b.bound
+
+
+class _Sum(_Node):
+    """Whoosh's ArrayUnionMatcher (an Or of three parts or more, in a small segment): each
+    document's scores times `boost`, added from 0.0 part after part; a document matches
+    when the sum is above 0."""
+
+    __slots__ = ("boost", "parts")
+
+    def __init__(self, parts: list[_Node], boost: float) -> None:
+        self.parts, self.boost = parts, boost
+        self.bound = sum(part.bound for part in parts)
+
+
+class _Boosted(_Node):
+    """Whoosh's WrappingMatcher: the child's score times `boost`."""
+
+    __slots__ = ("boost", "child")
+
+    def __init__(self, child: _Node, boost: float) -> None:
+        self.child, self.boost = child, boost
+        self.bound = child.bound
+
+
+def _both(a: _Node | None, b: _Node | None) -> _Node | None:
+    return None if a is None or b is None else _Both(a, b)
+
+
+def _either(a: _Node | None, b: _Node | None) -> _Node | None:
+    if a is None:
+        return b
+    return a if b is None else _Either(a, b)
+
+
+def _weighted_tree(
+    combine: Callable[[_Node | None, _Node | None], _Node | None],
+    parts: list[tuple[int, _Node | None]],
+) -> _Node | None:
+    """Whoosh's `make_weighted_tree`: sort by weight, pair the two lightest until one is left.
+
+    Whoosh sorts (weight, matcher) pairs, and its matchers never compare less than one
+    another: equal weights keep their order, and a new pair goes after those of equal weight.
+    """
+    parts = sorted(parts, key=lambda part: part[0])
+    while len(parts) > 1:
+        (weight_a, a), (weight_b, b) = parts[0], parts[1]
+        del parts[:2]
+        weight = weight_a + weight_b
+        parts.insert(bisect.bisect_right([w for w, _ in parts], weight), (weight, combine(a, b)))
+    return parts[0][1]
+
+
+class _Planner:
+    """Plans one query in one segment (a leaf searcher), as Whoosh would build its matcher."""
+
+    def __init__(self, searcher: Searcher, context: Any) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.context = context
+        self.sizes: dict[int, int] = {}
+
+    def estimate(self, q: wq.Query) -> int:
+        """`q.estimate_size(reader)`, each term looked up once."""
+        key = id(q)
+        size = self.sizes.get(key)
+        if size is None:
+            kind = type(q)
+            if kind is wq.Term:
+                size = self._term_size(q)
+            elif kind is wq.And:
+                size = min(self.estimate(sub) for sub in q.subqueries)
+            elif kind is wq.Or:
+                size = min(sum(self.estimate(s) for s in q.subqueries), self.reader.doc_count())
+            else:
+                size = q.estimate_size(self.reader)
+            self.sizes[key] = size
+        return size
+
+    def _term_size(self, q: wq.Term) -> int:
+        schema = self.reader.schema
+        if q.fieldname not in schema:
+            return 0
+        try:
+            text = schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return 0
+        return int(self.reader.doc_frequency(q.fieldname, text))
+
+    def plan(self, q: wq.Query) -> _Node | None:
+        """The plan of `q` (None: it matches nothing in this segment)."""
+        kind = type(q)
+        if kind is wq.Term:
+            size = self.estimate(q)
+            # Whoosh gives a NullMatcher for a term the segment does not hold; a term it
+            # holds has postings.
+            return _Leaf(q, size) if size else None
+        or_kind = self._or_kind(q) if kind is wq.Or else None
+        if or_kind == wq.Or.ARRAY_MATCHER and len(q.subqueries) > 1:
+            parts = [self.plan(sub) for sub in q.subqueries]
+            found = [part for part in parts if part is not None]
+            return _Sum(found, q.boost) if found else None
+        if kind is wq.And or or_kind == wq.Or.DEFAULT_MATCHER:
+            subs = q.subqueries
+            if not subs:
+                return None
+            if len(subs) == 1:  # CompoundQuery.matcher: the only part, its boost ignored
+                return self.plan(subs[0])
+            if kind is wq.And:
+                node = _weighted_tree(_both, [(-self.estimate(s), self.plan(s)) for s in subs])
+            else:
+                node = _weighted_tree(_either, [(self.estimate(s), self.plan(s)) for s in subs])
+            if node is not None and q.boost != 1.0:
+                node = _Boosted(node, q.boost)
+            return node
+        if kind is wq.Not:
+            bound = self.reader.doc_count_all()
+        else:
+            try:
+                bound = self.estimate(q)
+            except NotImplementedError:
+                bound = self.reader.doc_count_all()
+        return _Other(q, bound)
+
+    def _or_kind(self, q: wq.Or) -> int | None:
+        """How Whoosh matches this Or: DEFAULT_MATCHER (a binary tree of UnionMatchers),
+        ARRAY_MATCHER (an ArrayUnionMatcher), or None: another way, left to Whoosh."""
+        kind = q.matcher_type
+        context = self.context
+        if kind == wq.Or.AUTO_MATCHER:
+            needs_current = context.needs_current if context else True
+            kind = (
+                wq.Or.DEFAULT_MATCHER
+                if len(q.subqueries) < wq.Or.TOO_MANY_CLAUSES
+                and (
+                    needs_current
+                    or q.scale
+                    or len(q.subqueries) == 2
+                    or self.searcher.doc_count_all() > 5000
+                )
+                else wq.Or.ARRAY_MATCHER
+            )
+        if kind == wq.Or.DEFAULT_MATCHER and not q.scale:  # with a scale: a CoordMatcher
+            return kind
+        if kind == wq.Or.ARRAY_MATCHER and (context is None or context.weighting is not None):
+            return kind  # scored (without weighting, every document would score 1)
+        return None
+
+    def open(self, node: _Leaf | _Other) -> Any:
+        """The Whoosh matcher of a leaf of the plan."""
+        return node.query.matcher(self.searcher, self.context)
+
+
 # --- scoring every match at once ------------------------------------------------------------
 #
 # Whoosh moves a tree of matchers from one matching document to the next: several Python
@@ -178,11 +394,16 @@ class _Evaluator:
     """
 
     def __init__(
-        self, lengths: dict[str, list[Any]], doc_count: int, check: Callable[[], None] | None
+        self,
+        lengths: dict[str, list[Any]],
+        doc_count: int,
+        check: Callable[[], None] | None,
+        planner: _Planner | None = None,
     ) -> None:
         self.lengths = lengths
         self.doc_count = doc_count
         self.check = check
+        self.planner = planner
         self.work = 0
 
     def _tick(self, n: int) -> None:
@@ -192,6 +413,71 @@ class _Evaluator:
                 self.work = 0
                 self.check()
 
+    # A plan, every match of it.
+    def evaluate(self, node: _Node) -> _Scores:
+        if isinstance(node, (_Leaf, _Other)):
+            assert self.planner is not None
+            return self.scores(self.planner.open(node))
+        if isinstance(node, _Boosted):
+            boost = node.boost
+            return {d: s * boost for d, s in self.evaluate(node.child).items()}
+        if isinstance(node, _Either):
+            return _union(self.evaluate(node.a), self.evaluate(node.b))
+        if isinstance(node, _Sum):
+            return _summed([self.evaluate(part) for part in node.parts], node.boost)
+        assert isinstance(node, _Both)
+        return self._both(node, None)
+
+    # A plan, at the `wanted` documents only (ascending).
+    def within(self, node: _Node, wanted: list[int]) -> _Scores:
+        if isinstance(node, (_Leaf, _Other)):
+            assert self.planner is not None
+            return self.matcher_at(self.planner.open(node), wanted)
+        if isinstance(node, _Boosted):
+            boost = node.boost
+            return {d: s * boost for d, s in self.within(node.child, wanted).items()}
+        if isinstance(node, _Either):
+            return _union(self.within(node.a, wanted), self.within(node.b, wanted))
+        if isinstance(node, _Sum):
+            return _summed([self.within(part, wanted) for part in node.parts], node.boost)
+        assert isinstance(node, _Both)
+        return self._both(node, wanted)
+
+    def _both(self, node: _Both, wanted: list[int] | None) -> _Scores:
+        """The side with fewer documents first, then the other at the documents it found."""
+        a, b = node.a, node.b
+        first, second = (a, b) if a.bound <= b.bound else (b, a)
+        found = self.evaluate(first) if wanted is None else self.within(first, wanted)
+        if not found:
+            return {}
+        other = self.within(second, sorted(found))
+        if first is a:  # a.score() + b.score(), as Whoosh
+            return {d: found[d] + s for d, s in other.items()}
+        return {d: s + found[d] for d, s in other.items()}
+
+    def matcher_at(self, m: Any, wanted: list[int]) -> _Scores:
+        """A Whoosh matcher (sub)tree from where it stands, at the `wanted` documents only."""
+        if not wanted or not m.is_active():
+            return {}
+        kind = type(m)
+        if kind is W3LeafMatcher and type(m.scorer) in (BM25FScorer, WeightScorer):
+            return self.leaf(m, wanted)
+        if kind is WrappingMatcher:
+            boost = m.boost
+            return {d: s * boost for d, s in self.matcher_at(m.child, wanted).items()}
+        if kind is FilterMatcher:
+            ids, exclude, boost = m._ids, m._exclude, m.boost
+            kept = [d for d in wanted if (d in ids) != exclude]
+            return {d: s * boost for d, s in self.matcher_at(m.child, kept).items()}
+        if kind is UnionMatcher:
+            return _union(self.matcher_at(m.a, wanted), self.matcher_at(m.b, wanted))
+        if kind is IntersectionMatcher:
+            a = self.matcher_at(m.a, wanted)
+            b = self.matcher_at(m.b, sorted(a)) if a else {}
+            return {d: a[d] + s for d, s in b.items()}
+        return self.at(m, wanted)
+
+    # A Whoosh matcher tree, every match from where it stands.
     def scores(self, m: Any) -> _Scores:
         found = self.node(m)
         return found.scores() if isinstance(found, _AllBut) else found
@@ -203,12 +489,7 @@ class _Evaluator:
         if kind is W3LeafMatcher and type(m.scorer) in (BM25FScorer, WeightScorer):
             return self.leaf(m)
         if kind is UnionMatcher:
-            a, b = self.scores(m.a), self.scores(m.b)
-            union = dict(b)
-            for d, s in a.items():
-                t = union.get(d)
-                union[d] = s if t is None else s + t  # a.score() + b.score(), as Whoosh
-            return union
+            return _union(self.scores(m.a), self.scores(m.b))
         if kind is IntersectionMatcher:
             return self.intersection(m)
         if kind is FilterMatcher:
@@ -285,8 +566,9 @@ class _Evaluator:
         found.update((d, s) for d, s in rest.items() if s > 0 and d < m._doccount)
         return found
 
-    def leaf(self, m: Any) -> _Scores:
-        """A term's postings from where the matcher stands, a block at a time."""
+    def leaf(self, m: Any, wanted: list[int] | None = None) -> _Scores:
+        """A term's postings from where the matcher stands, a block at a time; with `wanted`
+        (ascending), only at those documents, reading only the blocks that may hold one."""
         found: _Scores = {}
         scorer = m.scorer
         bm25 = type(scorer) is BM25FScorer
@@ -295,10 +577,24 @@ class _Evaluator:
         if bm25:
             field = m._term[0]
             if field not in self.lengths:
-                self.lengths[field] = [_UNSET] * self.doc_count
+                whole = None if self.planner is None else _field_lengths(self.planner.reader, field)
+                self.lengths[field] = whole or [_UNSET] * self.doc_count
             lengths = self.lengths[field]
             length_of, score_of = scorer.dfl, scorer._score
+        i, n = 0, 0 if wanted is None else len(wanted)
+        inblock: set[int] = set()
         while m.is_active():
+            if wanted is not None:
+                if i == n:
+                    break
+                last = m._maxid  # from the block's header: its data is not read
+                if wanted[i] > last:
+                    m._next_block()
+                    self._tick(1)
+                    continue
+                j = bisect.bisect_right(wanted, last, i)
+                inblock = set(wanted[i:j])
+                i = j
             if m._ids is None:
                 m._read_ids()
             if m._weights is None:
@@ -306,10 +602,13 @@ class _Evaluator:
             first = m._i
             ids = m._ids[first:] if first else m._ids
             weights = m._weights[first:] if first else m._weights
+            postings: Iterable[tuple[int, float]] = zip(ids, weights, strict=True)
+            if wanted is not None:
+                postings = [(d, w) for d, w in postings if d in inblock]
             if not bm25:  # WeightScorer: the score is the weight
-                found.update(zip(ids, weights, strict=True))
+                found.update(postings)
             else:
-                for d, w in zip(ids, weights, strict=True):
+                for d, w in postings:
                     length = lengths[d]
                     if length is _UNSET:
                         length = lengths[d] = length_of(d)
@@ -321,6 +620,46 @@ class _Evaluator:
             self._tick(len(ids))
             m._next_block()
         return found
+
+
+_LENGTH_OF_BYTE = [None, *(byte_to_length(b) for b in range(1, 256))]
+
+
+def _field_lengths(reader: Any, field: str) -> list[Any] | None:
+    """Each document's length of `field` in a segment, as BM25FScorer.dfl gives it, read at
+    once from the segment's length column (a byte per document) rather than one Python call
+    chain per document; None when the column is not the one expected (read per document)."""
+    perdoc: Any = getattr(reader, "_perdoc", None)
+    if type(perdoc) is not W3PerDocReader:
+        return None
+    column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    doc_count = reader.doc_count_all()
+    if column is None:  # no lengths for this field: dfl gives its default, 1
+        return [1] * doc_count
+    if type(column) is not NumericColumn.Reader or column._typecode != "B":
+        return None
+    count = min(column._count, doc_count)
+    raw = column._dbfile.get(column._basepos, count) if count else b""
+    # a zero byte (and a document past the column's end) gives None, as doc_field_length
+    return [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (doc_count - count)
+
+
+def _summed(parts: list[_Scores], boost: float) -> _Scores:
+    """Whoosh's ArrayUnionMatcher: 0.0 + a * boost + b * boost + ..., kept when above 0."""
+    total: _Scores = {}
+    for part in parts:
+        for d, s in part.items():
+            total[d] = total.get(d, 0.0) + s * boost
+    return {d: s for d, s in total.items() if s > 0}
+
+
+def _union(a: _Scores, b: _Scores) -> _Scores:
+    """Whoosh's UnionMatcher: a.score() + b.score() where both match."""
+    union = dict(b)
+    for d, s in a.items():
+        t = union.get(d)
+        union[d] = s if t is None else s + t
+    return union
 
 
 def _expanding_once(q: wq.Query) -> wq.Query:
@@ -358,18 +697,33 @@ def _ranked(
     and how many documents match. `lengths` is the field-length cache of this searcher."""
     context = searcher.context()
     items: list[tuple[float, int]] = []
+    total = 0
     for subsearcher, offset in searcher.leaf_searchers():
         if check is not None:
             check()
-        reader = subsearcher.reader()
-        evaluator = _Evaluator(lengths.setdefault(id(reader), {}), reader.doc_count_all(), check)
-        scores = evaluator.scores(q.matcher(subsearcher, context))
-        if allowed is None:
-            items.extend((s, -(d + offset)) for d, s in scores.items())
+        planner = _Planner(subsearcher, context)
+        plan = planner.plan(q)
+        if plan is None:  # a term it requires is not in this segment
+            continue
+        reader = planner.reader
+        evaluator = _Evaluator(
+            lengths.setdefault(id(reader), {}), reader.doc_count_all(), check, planner
+        )
+        scores = evaluator.evaluate(plan)
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d + offset in allowed}
+        total += len(scores)
+        if limit <= 0 or not scores:
+            continue
+        # Only the segment's first `limit` scores (and any tied with the last) can make the
+        # top: (score, -docnum) pairs are made for those only.
+        if len(scores) > limit:
+            least = heapq.nlargest(limit, scores.values())[-1]
+            items.extend((s, -(d + offset)) for d, s in scores.items() if s >= least)
         else:
-            items.extend((s, -(d + offset)) for d, s in scores.items() if d + offset in allowed)
+            items.extend((s, -(d + offset)) for d, s in scores.items())
     top = heapq.nlargest(limit, items)
-    return [(-negated, score) for score, negated in top], len(items)
+    return [(-negated, score) for score, negated in top], total
 
 
 # Parts of a segment file up to this size (the per-document field lengths every score needs,

@@ -16,13 +16,21 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
+from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.mcore import ListMatcher, NullMatcherClass
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.searching import Searcher
+from whoosh.util import make_weighted_tree
 
 from corpus import Gazetteer
 from index import Engine, SearchCancelled
+from index import engine as engine_module
 from index.analysis import body_analyzer
 
 VOCABULARY = (
@@ -119,6 +127,19 @@ QUERIES = [
     "actor:panjshir oil",
     "NOT security",
     "zzzunknownzzz",
+    # conjunctions of a rare and a common word: the rare side is read first, the common one
+    # only at the documents it found
+    "Bamiyan said",
+    "Saleh analysts said",
+    "Herat officials -forces",
+    "zzzunknownzzz security",
+    "title:oil said",
+    "oil^2 said",
+    "(oil market)^2 said",
+    "(Herat OR Bamiyan) spokesman",
+    '"security forces" Herat',
+    "sec* Herat said",
+    "Dostum (Kabul OR Herat OR Bamiyan) said",
 ]
 
 
@@ -173,6 +194,119 @@ def test_actor_filter_and_date_sort_count_exactly(text: str, segmented_engine: E
     assert [d.sort_date for d in dates if d] == sorted(
         (d.sort_date for d in dates if d), reverse=True
     )
+
+
+# Queries of words, fields, boosts, AND and OR: the engine plans these itself, as Whoosh
+# would build their matchers.
+PLANNED = [
+    "security",
+    "oil price",
+    "talks nuclear agreement",
+    "government OR market",
+    "title:oil^3 OR body:oil",
+    "(oil OR water) AND (price OR drought)",
+    "Dostum Saleh",
+    "Bamiyan said analysts officials",
+    "oil^2 said",
+    "(oil market)^2 said",
+    "zzzunknownzzz oil",
+    "security forces officials said government market",
+]
+
+
+def _is_null(m: Any) -> bool:
+    """Can this Whoosh matcher tree match nothing whatever the postings (a missing term)?"""
+    kind = type(m)
+    if kind is NullMatcherClass:
+        return True
+    if kind is IntersectionMatcher:
+        return _is_null(m.a) or _is_null(m.b)
+    if kind is UnionMatcher:
+        return _is_null(m.a) and _is_null(m.b)
+    if kind is WrappingMatcher:
+        return _is_null(m.child)
+    if kind is ArrayUnionMatcher:
+        return all(_is_null(sub) for sub in m._submatchers)
+    return False
+
+
+def _leaf_term(m: Any, boost: float = 1.0) -> tuple[str, bytes, float]:
+    if type(m) is WrappingMatcher:
+        return _leaf_term(m.child, m.boost)
+    if type(m) is FilterMatcher:  # the segment's deleted documents left out
+        return _leaf_term(m.child, boost)
+    assert type(m) in (W3LeafMatcher, ListMatcher), m
+    field, text = m._term
+    return field, text, boost
+
+
+def assert_same_tree(node: Any, m: Any, planner: Any) -> None:
+    """The engine's plan has the shape of Whoosh's matcher tree, less what cannot match."""
+    reader = planner.reader
+    while type(m) is UnionMatcher and (_is_null(m.a) or _is_null(m.b)):
+        m = m.b if _is_null(m.a) else m.a
+    if node is None:
+        assert _is_null(m)
+    elif type(node) is engine_module._Both:
+        assert type(m) is IntersectionMatcher
+        assert_same_tree(node.a, m.a, planner)
+        assert_same_tree(node.b, m.b, planner)
+    elif type(node) is engine_module._Either:
+        assert type(m) is UnionMatcher
+        assert_same_tree(node.a, m.a, planner)
+        assert_same_tree(node.b, m.b, planner)
+    elif type(node) is engine_module._Boosted:
+        assert type(m) is WrappingMatcher and m.boost == node.boost
+        assert_same_tree(node.child, m.child, planner)
+    elif type(node) is engine_module._Sum:
+        assert type(m) is ArrayUnionMatcher and m._boost == node.boost
+        subs = [sub for sub in m._submatchers if not _is_null(sub)]
+        assert len(subs) == len(node.parts)
+        for part, sub in zip(node.parts, subs, strict=True):
+            assert_same_tree(part, sub, planner)
+    elif type(node) is engine_module._Other:
+        assert type(m) is type(planner.open(node))
+    else:
+        assert type(node) is engine_module._Leaf
+        q = node.query
+        field = reader.schema[q.fieldname]
+        assert _leaf_term(m) == (q.fieldname, field.to_bytes(q.text), q.boost)
+        assert node.bound == reader.doc_frequency(q.fieldname, field.to_bytes(q.text))
+
+
+@pytest.mark.parametrize("text", PLANNED)
+def test_the_plan_is_the_tree_whoosh_builds(text: str, request: pytest.FixtureRequest) -> None:
+    for engine in engines(request):
+        searcher = engine.searcher()
+        q = engine.compile(text).query
+        context = searcher.context()
+        for subsearcher, _ in searcher.leaf_searchers():
+            planner = engine_module._Planner(subsearcher, context)
+            assert_same_tree(planner.plan(q), q.matcher(subsearcher, context), planner)
+
+
+def test_the_weighted_tree_pairs_as_whoosh_does() -> None:
+    """Whoosh's make_weighted_tree on (weight, matcher) pairs, ties included."""
+    rng = random.Random(5)
+    for _ in range(300):
+        weights = [rng.randint(0, 4) for _ in range(rng.randint(1, 7))]
+        leaves = [engine_module._Leaf(wq.Term("body", str(n)), 1) for n in range(len(weights))]
+        matchers = [ListMatcher([n], [1.0]) for n in range(len(weights))]
+        plan = engine_module._weighted_tree(
+            engine_module._both, list(zip(weights, leaves, strict=True))
+        )
+        tree = make_weighted_tree(IntersectionMatcher, list(zip(weights, matchers, strict=True)))
+
+        def shape(node: Any) -> Any:
+            if type(node) is engine_module._Both:
+                return (shape(node.a), shape(node.b))
+            if type(node) is IntersectionMatcher:
+                return (shape(node.a), shape(node.b))
+            if type(node) is ListMatcher:
+                return node._ids[0]
+            return int(node.query.text)
+
+        assert shape(plan) == shape(tree), weights
 
 
 def test_the_segmented_index_has_deleted_documents(segmented_engine: Engine) -> None:
