@@ -89,6 +89,7 @@ class QueryCompiler:
         except Exception as error:  # Whoosh raises bare Exceptions for bad field values
             raise QueryError(_describe(error)) from None
         _check_fuzzy(parsed)
+        _check_values(parsed, self.schema)
         matched: set[str] = set()
         filters: set[str] = set()
         compiled = self._expand(parsed, matched, filters)
@@ -184,6 +185,16 @@ def _check_dates(text: str) -> None:
                         f"{value.strip()!r} in published:[{match.group(1)}] is not a date; "
                         "use a range such as published:[2015 to 2016] or [2015-06 to 2015-07]"
                     ) from None
+
+
+def _check_values(q: wq.Query, schema: Schema) -> None:
+    """A value its field cannot hold (`published:""`) is a message, not a crash when searched."""
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Term) and leaf.fieldname in schema:
+            try:
+                schema[leaf.fieldname].to_bytes(leaf.text)
+            except Exception as error:  # Whoosh raises bare Exceptions for bad field values
+                raise QueryError(_describe(error)) from None
 
 
 def _check_fuzzy(q: wq.Query) -> None:

@@ -146,6 +146,8 @@ def test_date_ranges(bundled_engine: Engine, query: str, expected: set[str]) -> 
         ("published:yesterday", "published:yesterday is not a date; use 2015, 2015-06"),
         ("published:2015-13", "published:2015-13 is not a date"),
         ("published:[2015 to banana]", "'banana' in published:[2015 to banana] is not a date"),
+        ('published:""', "'' is not a parseable date (published: takes 2015"),
+        ('published:"x y"', "'xy' is not a parseable date"),
         ("the and of", "nothing to search for: the query has only common words or operators"),
         ("NOT", "nothing to search for"),
         ("actor:nobody", "no actor called 'nobody' in the gazetteer"),
