@@ -61,7 +61,6 @@ SECTIONS = (
 )
 QUERY_KINDS = ("term", "terms", "phrase", "wildcard", "fuzzy", "actor", "date", "empty")
 FTS_KINDS = ("term", "terms", "phrase", "wildcard")
-APP_PATH_KINDS = ("term", "terms", "phrase", "wildcard", "date")
 # Floors (the targets the project set itself).
 FLOOR_BUILD_RATIO = 1.2
 FLOOR_INCREMENTAL_S = 2.0
@@ -486,22 +485,6 @@ def section_queries(ctx: Context) -> dict[str, Any]:
         out["afreader"][kind] = time_queries(queries[kind], run, ctx.args.repeat)
         s = out["afreader"][kind]["warm"]
         log(f"  p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms")
-    # The app's path, where the engine offers it: the first page with an estimated total
-    # (the exact count comes later, in the background).
-    if "exact_count" in inspect.signature(engine.search).parameters:
-        out["afreader_first_page"] = {}
-        for kind in APP_PATH_KINDS:
-            log(f"afreader queries, first page without the exact count: {kind}")
-
-            def run_page(i: int, text: str, kind: str = kind) -> int:
-                sort = "date" if kind == "date" else "relevance"
-                return int(engine.search(text, limit=20, sort=sort, exact_count=False).total)
-
-            out["afreader_first_page"][kind] = time_queries(
-                queries[kind], run_page, ctx.args.repeat
-            )
-            s = out["afreader_first_page"][kind]["warm"]
-            log(f"  p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms")
     engine.close()
 
     from whoosh import index as whoosh_index
@@ -1131,15 +1114,6 @@ def table(results: dict[str, Any]) -> str:
             add(
                 f"Query {kind}: p50 / p95 warm (cold p50){count}",
                 f"{w['p50_ms']:.1f} / {w['p95_ms']:.1f} ms ({s['cold']['p50_ms']:.0f})",
-                f"p95 < {floor:.0f} ms" if floor else "—",
-                w["p95_ms"] < floor if floor else None,
-            )
-        for kind, s in (q.get("afreader_first_page") or {}).items():
-            w = s["warm"]
-            floor = QUERY_FLOORS.get(kind)
-            add(
-                f"  {kind}, first page with estimated total (app path): p50 / p95",
-                f"{w['p50_ms']:.1f} / {w['p95_ms']:.1f} ms",
                 f"p95 < {floor:.0f} ms" if floor else "—",
                 w["p95_ms"] < floor if floor else None,
             )

@@ -726,8 +726,9 @@ def _ranked(
     return [(-negated, score) for score, negated in top], total
 
 
-# Parts of a segment file up to this size (the per-document field lengths every score needs,
-# the date column) are read into memory once per searcher rather than on every lookup.
+# Parts of a segment file up to this size are read into memory once per searcher rather than
+# on every lookup: in a big segment, the per-document field lengths every score needs and the
+# date column; in a small one (an update's few articles), every part.
 IN_MEMORY_PART = 1 << 20
 
 
@@ -785,7 +786,6 @@ class SearchResults:
     hits: list[Hit]
     seconds: float
     actor: str | None = None
-    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -903,6 +903,9 @@ class Engine:
             raise EngineError(f"no index of {self.corpus} yet in {self.root}")
         with self._lock:
             if generation.path == self._generation_path and self._ix is not None:
+                searcher: Searcher | None = getattr(self._local, "searcher", None)
+                if searcher is not None:
+                    searcher.close()  # its files, now read rather than mapped, are freed now
                 self._local.__dict__.clear()
                 return
             self.close()
@@ -988,19 +991,16 @@ class Engine:
         limit: int = 20,
         sort: str = "relevance",
         actor: str | None = None,
-        exact_count: bool = True,
         cancelled: Cancelled | None = None,
     ) -> SearchResults:
         """A page of results. An empty query lists every article, newest first.
 
         `actor` (an entity id) keeps only the articles that mention it. The total is counted
-        in the same pass that ranks the hits, so it is always exact (`total_exact`);
-        `exact_count` is kept for callers that allow an estimate. `cancelled`, when given,
+        in the same pass that ranks the hits, so it is always exact. `cancelled`, when given,
         is called every few hundred matching documents (and between the steps of the work):
         once it returns True the search stops with SearchCancelled.
         Raises QueryError for a query that cannot be run.
         """
-        del exact_count  # counting costs nothing more: the total is always exact
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         started = time.perf_counter()
@@ -1056,7 +1056,7 @@ class Engine:
             )
         shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
         return SearchResults(
-            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor, True
+            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
         )
 
     def _top(
@@ -1081,7 +1081,7 @@ class Engine:
                 searcher,
                 q,
                 limit,
-                None if allowed is None else set(searcher.docs_for_query(allowed)),
+                None if allowed is None else set(_checked(searcher.docs_for_query(allowed), check)),
                 self._lengths(),
                 check,
             )

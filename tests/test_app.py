@@ -197,7 +197,7 @@ async def test_a_newer_keystroke_stops_a_slow_search(app: AfreaderApp) -> None:
                     raise
             return real_search(text, **kwargs)  # type: ignore[arg-type]
 
-        engine.search = search  # type: ignore[method-assign]
+        engine.search = search  # type: ignore[method-assign,assignment]
         started = time.monotonic()
         await pilot.press("D", "o", "s", "t", "u", "m")
         while not slow_started.is_set() and time.monotonic() - started < 10:
@@ -207,7 +207,9 @@ async def test_a_newer_keystroke_stops_a_slow_search(app: AfreaderApp) -> None:
         await pilot.press("backspace", *"Punjshir")
         await pilot.pause(DEBOUNCE_SECONDS + 0.1)
         await settle(app, pilot)
-        assert outcomes == ["stopped"]  # the engine itself stopped, not only the worker
+        # The app handed the engine a callable that turned True: the engine raised, and the app
+        # took it calmly (that a search stops part-way: tests/test_search.py).
+        assert outcomes == ["stopped"]
         assert time.monotonic() - started < 8
         assert screen.results.option_count == 1
         assert status(screen).startswith("1 article")

@@ -114,6 +114,8 @@ QUERIES = [
     '"oil price" market',
     '"Dostum Noor"~3',
     "sec*",
+    "s*",  # many words: Whoosh's array union in small segments
+    "*o*",
     "gov* OR bank",
     "goverment~",
     "markett~2",
@@ -160,13 +162,11 @@ def test_ranking_and_count_equal_scoring_every_match(
     for engine in engines(request):
         searcher = engine.searcher()
         expected = straightforward(searcher, engine.compile(text).query)
-        for exact in (True, False):
-            results = engine.search(text, limit=15, exact_count=exact)
-            assert results.total == len(expected), text
-            assert results.total_exact
-            got = [(hit.article.article.id, hit.score) for hit in results.hits]
-            want = [(searcher.stored_fields(d)["id"], s) for d, s in expected[:15]]
-            assert got == want, text  # the same floats, in the same order
+        results = engine.search(text, limit=15)
+        assert results.total == len(expected), text
+        got = [(hit.article.article.id, hit.score) for hit in results.hits]
+        want = [(searcher.stored_fields(d)["id"], s) for d, s in expected[:15]]
+        assert got == want, text  # the same floats, in the same order
         assert engine.count(text) == len(expected), text
         # a later page is the continuation of the same ranking
         page = engine.search(text, offset=5, limit=7)

@@ -28,7 +28,6 @@ __all__ = [
     "IndexReady",
     "MentionFound",
     "ProblemsCounted",
-    "SearchCounted",
     "SearchFailed",
     "SearchFinished",
     "SearchKey",
@@ -100,16 +99,6 @@ class SearchFinished(Message):
         super().__init__()
         self.key = key
         self.results = results
-
-
-class SearchCounted(Message):
-    """The exact number of articles matching a query (it follows the first page)."""
-
-    def __init__(self, key: SearchKey, total: int, seconds: float) -> None:
-        super().__init__()
-        self.key = key
-        self.total = total
-        self.seconds = seconds
 
 
 class SearchFailed(Message):

@@ -31,7 +31,6 @@ from tui.messages import (
     IndexReady,
     MentionFound,
     ProblemsCounted,
-    SearchCounted,
     SearchFailed,
     SearchFinished,
     SearchKey,
@@ -237,7 +236,7 @@ class ReaderScreen(Screen[None]):
         if not first and self.article_view.article is not None:
             self._hits_query = "\0"  # the article's hits and mentions may have changed
         page = message.page
-        if page is not None and message.key == self._key() and page.total_exact:
+        if page is not None and message.key == self._key():
             self._search_finished(SearchFinished(message.key, page))
         else:
             self._search_now()
@@ -347,10 +346,6 @@ class ReaderScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             self.post_message(SearchFinished(key, results))
-            if not results.total_exact:
-                total = engine.count(key.query, key.actor, cancelled=lambda: worker.is_cancelled)
-                if not worker.is_cancelled:
-                    self.post_message(SearchCounted(key, total, results.seconds))
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(key, str(error)))
@@ -364,14 +359,13 @@ class ReaderScreen(Screen[None]):
         offset: int = 0,
         cancelled: Callable[[], bool] | None = None,
     ) -> SearchResults:
-        """A page of results (from a worker); the exact count may follow."""
+        """A page of results, with the exact total (from a worker)."""
         return engine.search(
             key.query,
             offset=offset,
             limit=FIRST_PAGE if offset == 0 else PAGE_SIZE,
             sort=key.sort,
             actor=key.actor,
-            exact_count=False,  # the page first; the exact count follows
             cancelled=cancelled,
         )
 
@@ -383,24 +377,14 @@ class ReaderScreen(Screen[None]):
         self.results.show(results)
         if results.offset == 0:
             self._sorted_by = results.sort
-            count = results.total if results.total_exact else None
-            self._show_count(count, len(results.hits), results.seconds)
+            self._show_count(results.total, results.seconds)
         article = self.article_view.article
         if results.offset == 0 and article is not None and self._hits_query != self.query_text:
             # The article stays; its hits are those of the new query.
             self._load_article(article.article.id, Target("keep"))
 
-    @on(SearchCounted)
-    def _search_counted(self, message: SearchCounted) -> None:
-        if message.key == self._key():
-            self.results.total = message.total
-            self._show_count(message.total, message.total, message.seconds)
-
-    def _show_count(self, total: int | None, shown: int, seconds: float) -> None:
-        if total is None:
-            text = f"{shown:,}+ articles · counting"
-        else:
-            text = f"{total:,} article{'s' if total != 1 else ''}"
+    def _show_count(self, total: int, seconds: float) -> None:
+        text = f"{total:,} article{'s' if total != 1 else ''}"
         if self.reader_app.show_timings:
             text += f" · {seconds * 1000:.0f} ms"
         self.search_bar.show_status(f"{text} · by {self._sorted_by}")
@@ -417,7 +401,8 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _fetch_more(self, engine: Engine, key: SearchKey, offset: int) -> None:
-        """A later page, in its own group: it must not cancel the count of the first page."""
+        """A later page, in its own group: a newer query cancels it, a later page does not
+        cancel the first page."""
         from index import QueryError, SearchCancelled
 
         worker = get_current_worker()
