@@ -53,10 +53,12 @@ WRITER_TIMEOUT = 30.0
 # A batch at least this large of new articles uses Whoosh's multi-process writer.
 BULK_MINIMUM = 1000
 # Merging segments costs more than indexing (Whoosh merges in one process: 26 s for 20,000
-# articles, indexed in 21 s with two): a build never merges what it has just written. A small
-# update writes a small segment; past MAX_SMALL_SEGMENTS of those, a commit merges them (a
-# fraction of a second). Past MAX_SEGMENTS in all (bulk additions, again and again), the
-# smallest are merged until half as many remain.
+# articles, indexed in 21 s with two): a build of up to about 100,000 articles never merges
+# what it has just written (each batch writes a segment per process). A small update writes a
+# small segment; past MAX_SMALL_SEGMENTS of those, a commit merges them (a fraction of a
+# second), with any segment more than half of whose articles were changed or removed since.
+# Past MAX_SEGMENTS in all (a larger build, or bulk additions again and again), the smallest
+# are merged until half as many remain.
 SMALL_SEGMENT = 500
 MAX_SMALL_SEGMENTS = 8
 MAX_SEGMENTS = 40
@@ -374,7 +376,7 @@ class Indexer:
             writer = _writer(ix, 1)
             for article_id in orphans:
                 writer.delete_by_term("id", article_id)
-            writer.commit()
+            writer.commit(mergetype=_merge_policy)
             files = _whoosh_files(ix)
             with store.transaction() as db:
                 Store.set_meta(db, "whoosh_files", json.dumps(files))
@@ -692,13 +694,18 @@ def _whoosh_files(ix: whoosh_index.Index) -> dict[str, int]:
 
 def _merge_policy(writer: IndexWriter, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy (see MAX_SEGMENTS): the segments the commit keeps as they are;
-    those it merges are added to `writer`."""
-    by_size = sorted(segments, key=lambda segment: segment.doc_count_all())
-    small = [segment for segment in by_size if segment.doc_count_all() < SMALL_SEGMENT]
+    those it merges are added to `writer`.
+
+    Sizes count the articles a segment still holds; a segment more than half of whose
+    articles were changed or removed since is merged too (searches would go on reading them).
+    """
+    by_size = sorted(segments, key=lambda segment: segment.doc_count())
+    small = [segment for segment in by_size if segment.doc_count() < SMALL_SEGMENT]
+    hollow = [s for s in by_size if s.deleted_count() * 2 > s.doc_count_all()]
     if len(segments) >= MAX_SEGMENTS:  # and the commit adds at least one
         merged = by_size[: len(segments) - MAX_SEGMENTS // 2]
-    elif len(small) >= MAX_SMALL_SEGMENTS:
-        merged = small
+    elif len(small) >= MAX_SMALL_SEGMENTS or hollow:
+        merged = [segment for segment in by_size if segment in small or segment in hollow]
     else:
         return segments
     for segment in merged:

@@ -388,3 +388,41 @@ def test_too_many_segments_are_merged_smallest_first(
     assert engine.count() == 3000 == engine.searcher().doc_count()
     assert engine.search("marker2999").total == 1
     engine.close()
+
+
+def test_a_segment_whose_articles_were_mostly_changed_is_merged(tmp_path: Path) -> None:
+    corpus = tmp_path / "news.jsonl"
+    records = [record(i) for i in range(1200)]
+    corpus.write_bytes(lines_of(*records))
+    engine = Engine(corpus, tmp_path / "indexes")
+    engine.indexer.batch_size = 600
+    engine.open()
+    assert segment_sizes(engine) == [600, 600]
+    changed = [record(i, title=f"Revised report {i}") for i in range(400)]  # of the first 600
+    corpus.write_bytes(lines_of(*changed, *records[400:]))
+    assert engine.update().changed == 400
+    searcher = engine.searcher()
+    for sub, _ in searcher.leaf_searchers():
+        reader = sub.reader()
+        assert reader.doc_count() * 2 >= reader.doc_count_all(), "a hollow segment was kept"
+    assert engine.count() == 1200 == searcher.doc_count()
+    assert engine.search("revised").total == 400
+    engine.close()
+
+
+def test_a_build_of_many_batches_keeps_every_segment_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.build
+
+    # Batches of 100 (small enough to be quick, large enough not to count as small here):
+    # Whoosh's own policy would merge twenty-odd segments of this size into one.
+    monkeypatch.setattr(index.build, "SMALL_SEGMENT", 50)
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(lines_of(*(record(i) for i in range(2300))))
+    engine = Engine(corpus, tmp_path / "indexes")
+    engine.indexer.batch_size = 100
+    engine.open()
+    assert segment_sizes(engine) == [100] * 23
+    assert engine.count() == 2300
+    engine.close()
