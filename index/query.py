@@ -90,6 +90,7 @@ class QueryCompiler:
             raise QueryError(_describe(error)) from None
         _check_fuzzy(parsed)
         _check_values(parsed, self.schema)
+        _check_boosts(parsed)
         matched: set[str] = set()
         filters: set[str] = set()
         compiled = self._expand(parsed, matched, filters)
@@ -193,8 +194,27 @@ def _check_values(q: wq.Query, schema: Schema) -> None:
         if isinstance(leaf, wq.Term) and leaf.fieldname in schema:
             try:
                 schema[leaf.fieldname].to_bytes(leaf.text)
-            except Exception as error:  # Whoosh raises bare Exceptions for bad field values
-                raise QueryError(_describe(error)) from None
+            except Exception:  # Whoosh raises bare Exceptions for bad field values
+                if leaf.fieldname == "published":
+                    raise QueryError(
+                        f"published:{leaf.text!r} is not a date; use 2015, 2015-06, 2015-06-29 "
+                        "or a range such as published:[2015 to 2016]"
+                    ) from None
+                raise QueryError(f"{leaf.fieldname}:{leaf.text!r} is not a valid value") from None
+
+
+def _check_boosts(q: wq.Query) -> None:
+    """A boost of 0 or less has no meaning in BM25F (Whoosh gives inconsistent counts)."""
+    if q.boost <= 0:
+        # A word is searched in title and body: one word under the boost, or a group.
+        words = {str(getattr(leaf, "text", "")) for leaf in q.leaves()} or {""}
+        shown = words.pop() if len(words) == 1 else "a group"
+        raise QueryError(
+            f"{shown}^{q.boost:g}: a boost must be above 0; use ^0.5 to weigh a word less, "
+            "or NOT to leave it out"
+        )
+    for child in q.children():
+        _check_boosts(child)
 
 
 def _check_fuzzy(q: wq.Query) -> None:
