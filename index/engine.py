@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -662,27 +663,57 @@ def _union(a: _Scores, b: _Scores) -> _Scores:
     return union
 
 
-def _expanding_once(q: wq.Query) -> wq.Query:
+# How many (segment, wildcard or fuzzy term) expansions an engine keeps.
+EXPANSIONS_KEPT = 256
+
+
+class _Expansions:
+    """The words each wildcard or fuzzy term stands for in each segment, kept across searches
+    and threads: a segment's words never change (deleting articles leaves them), so the
+    article opened from a `goverment~` search does not walk every term index again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._words: OrderedDict[tuple[str, str], list[bytes]] = OrderedDict()
+
+    def of(
+        self, q: wq.MultiTerm, expand: Callable[[Any], Iterable[bytes]], reader: Any
+    ) -> list[bytes]:
+        segment = getattr(reader, "segment", None)
+        if segment is None:  # not one segment's reader: nothing to key the words by
+            return list(expand(reader))
+        key = (segment().segment_id(), repr(q))
+        with self._lock:
+            words = self._words.get(key)
+            if words is not None:
+                self._words.move_to_end(key)
+                return words
+        words = list(expand(reader))
+        with self._lock:
+            self._words[key] = words
+            while len(self._words) > EXPANSIONS_KEPT:
+                self._words.popitem(last=False)
+        return words
+
+
+def _expanding_once(q: wq.Query, expansions: _Expansions) -> wq.Query:
     """A copy of `q` whose wildcard and fuzzy terms expand once per segment.
 
     Whoosh expands such a term when it builds the matcher, again to estimate its size, and
     the highlighter a third time; each expansion walks the segment's term index (for a
-    fuzzy term, half a second on 57k articles). The copy remembers each segment's words.
+    fuzzy term, half a second on 57k articles). The copy takes each segment's words from
+    `expansions`, which keeps them for later searches too.
     """
     if isinstance(q, wq.MultiTerm):
         expand = q._btexts
-        words: dict[int, list[bytes]] = {}
 
         def once(reader: Any) -> list[bytes]:
-            key = id(reader)
-            if key not in words:
-                words[key] = list(expand(reader))
-            return words[key]
+            return expansions.of(q, expand, reader)
 
         q = copy.copy(q)
         q._btexts = once
         return q
-    return q.apply(_expanding_once)
+    return q.apply(lambda child: _expanding_once(child, expansions))
 
 
 def _ranked(
@@ -830,6 +861,7 @@ class Engine:
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._expansions = _Expansions()
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
         self._compiler: QueryCompiler | None = None
@@ -1015,7 +1047,7 @@ class Engine:
             )
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, sort)
-        q = _expanding_once(q)
+        q = _expanding_once(q, self._expansions)
         searcher = self.searcher()
         top, total = self._top(searcher, q, offset + limit, kwargs, check)
         page = top[offset : offset + limit]
@@ -1145,7 +1177,9 @@ class Engine:
         if docnum is None:
             return {"title": [], "body": []}
         entity_ids = compiled.entity_ids | compiled.filter_ids
-        highlighter = Highlighter(searcher, compiled.query, entity_ids)
+        highlighter = Highlighter(
+            searcher, _expanding_once(compiled.query, self._expansions), entity_ids
+        )
         mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
         title, body = highlighter.page(
             [

@@ -490,3 +490,31 @@ print(sum(".seg" in line for line in Path("/proc/self/maps").read_text().splitli
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "0"
+
+
+def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_article(
+    segmented_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.engine import _Expansions
+
+    engine = segmented_engine
+    monkeypatch.setattr(engine, "_expansions", _Expansions())
+    expanded: list[object] = []
+    original = wq.FuzzyTerm._btexts
+
+    def counted(self: wq.FuzzyTerm, reader: object) -> object:
+        expanded.append(reader)
+        return original(self, reader)
+
+    monkeypatch.setattr(wq.FuzzyTerm, "_btexts", counted)
+    # the word is searched in title and body: two fuzzy terms, each expanded in each segment
+    once = 2 * len(engine.searcher().leaf_searchers())
+    results = engine.search("goverment~", limit=5)
+    assert results.hits and len(expanded) == once
+    marks = engine.highlights("goverment~", results.hits[0].article)  # opening the article
+    assert marks["body"]
+    again = engine.search("goverment~", limit=5)  # and the same search again
+    assert [h.article.article.id for h in again.hits] == [
+        h.article.article.id for h in results.hits
+    ]
+    assert len(expanded) == once

@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from corpus import Gazetteer
 from index import Engine
-from index.engine import _expanding_once, _ranked
+from index.engine import _expanding_once, _Expansions, _ranked
 from tests.test_search import _write, generated, straightforward
 
 RARE = "zebrafish"
@@ -90,7 +90,7 @@ def test_a_rare_word_keeps_the_common_ones_from_being_read(
     ]
     # the ranking alone (the page's highlights read the postings of its hits)
     reads = BlockReads(monkeypatch)
-    q = _expanding_once(engine.compile(text).query)
+    q = _expanding_once(engine.compile(text).query, _Expansions())
     assert _ranked(searcher, q, 10, None, {}, None) == (expected[:10], len(expected))
     common = {t: n for t, n in reads.reads.items() if t[1] != RARE.encode()}
     # at most one block per document of the rare word, in each field of each common word
