@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from tui import __version__
+from tui import version
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -31,6 +31,23 @@ EXIT_OK, EXIT_NONE, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """Bad usage or input: printed on stderr, exit code 2."""
+
+
+class _Version(argparse.Action):
+    """`--version`, with the version read only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show the version and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        print(f"afreader {version()}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-driven terminal reader for news about Afghan politics.",
         epilog="Run 'afreader' alone to open the reader. Exit codes: 0 results, 1 none, 2 bad input.",
     )
-    parser.add_argument("--version", action="version", version=f"afreader {__version__}")
+    parser.add_argument("--version", action=_Version)
     _add_common(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
