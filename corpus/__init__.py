@@ -6,18 +6,46 @@ the benchmark and any future front end share it unchanged.
 
 from __future__ import annotations
 
-from corpus.gazetteer import (
-    BUNDLED_GAZETTEER,
-    ENTITY_TYPES,
-    Entity,
-    EntityType,
-    Gazetteer,
-    GazetteerError,
-    alias_key,
-    load_gazetteer,
-)
-from corpus.loader import BUNDLED_ARTICLES, CorpusError, corpus_kind, iter_corpus, load_corpus
-from corpus.model import Article, LoadResult, PartialDate, Problem
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corpus.gazetteer import (
+        ENTITY_TYPES,
+        Entity,
+        EntityType,
+        Gazetteer,
+        GazetteerError,
+        alias_key,
+        load_gazetteer,
+    )
+    from corpus.loader import corpus_kind, iter_corpus, load_corpus
+    from corpus.model import Article, CorpusError, LoadResult, PartialDate, Problem
+
+# The five articles and the gazetteer shipped with afreader.
+BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
+BUNDLED_GAZETTEER = Path(__file__).resolve().parent / "entities.yaml"
+
+# Where each other name lives. They are imported when first used, so that a caller that needs only
+# the data model (the app listing the newest articles at launch) does not load PyYAML.
+_HOMES = {
+    "ENTITY_TYPES": "corpus.gazetteer",
+    "Entity": "corpus.gazetteer",
+    "EntityType": "corpus.gazetteer",
+    "Gazetteer": "corpus.gazetteer",
+    "GazetteerError": "corpus.gazetteer",
+    "alias_key": "corpus.gazetteer",
+    "load_gazetteer": "corpus.gazetteer",
+    "corpus_kind": "corpus.loader",
+    "iter_corpus": "corpus.loader",
+    "load_corpus": "corpus.loader",
+    "Article": "corpus.model",
+    "CorpusError": "corpus.model",
+    "LoadResult": "corpus.model",
+    "PartialDate": "corpus.model",
+    "Problem": "corpus.model",
+}
 
 __all__ = [
     "BUNDLED_ARTICLES",
@@ -38,3 +66,12 @@ __all__ = [
     "load_corpus",
     "load_gazetteer",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'corpus' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

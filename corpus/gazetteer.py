@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from corpus import BUNDLED_GAZETTEER
 from corpus.frontmatter import FrontMatterError, load_yaml_with_lines
 from corpus.loader import decode_text
 from corpus.model import PartialDate, Problem, Severity
@@ -28,7 +29,6 @@ __all__ = [
     "load_gazetteer",
 ]
 
-BUNDLED_GAZETTEER = Path(__file__).resolve().parent / "entities.yaml"
 EntityType = Literal["person", "organization", "place"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("person", "organization", "place")
 RELATION_TYPES = frozenset(

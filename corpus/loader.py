@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from corpus import BUNDLED_ARTICLES
 from corpus.frontmatter import FrontMatterError, split_front_matter
-from corpus.model import Article, LoadResult, PartialDate, Problem
+from corpus.model import Article, CorpusError, LoadResult, PartialDate, Problem
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -45,7 +46,6 @@ __all__ = [
     "too_large",
 ]
 
-BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 # One article (a file, or a line of JSON Lines) larger than this is refused without being read
@@ -64,10 +64,6 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 _UNSAFE_ID_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 Item = Article | Problem
-
-
-class CorpusError(Exception):
-    """A corpus that cannot be opened at all (missing path, unsupported kind)."""
 
 
 def corpus_kind(path: Path) -> str:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Article", "LoadResult", "PartialDate", "Problem", "Severity"]
+__all__ = ["Article", "CorpusError", "LoadResult", "PartialDate", "Problem", "Severity"]
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DATETIME_RE = re.compile(
@@ -165,3 +165,7 @@ class LoadResult:
     def errors(self) -> list[Problem]:
         """The problems that kept an article out."""
         return [p for p in self.problems if p.severity == "error"]
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be opened at all (missing path, unsupported kind)."""

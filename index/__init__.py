@@ -2,26 +2,54 @@
 
 It imports `corpus` and Whoosh, never Textual, so the app, the command line, the tests and the
 benchmark share one engine. Every Whoosh call of the project lives in this package.
+
+Names are imported when first used: the app lists the newest articles (`index.peek`, which
+needs no Whoosh) while the rest is still loading.
 """
 
 from __future__ import annotations
 
-from index.build import BuildProgress, IndexBusy, UpdateReport
-from index.engine import (
-    Engine,
-    EngineError,
-    EntityStats,
-    Hit,
-    KwicLine,
-    SearchCancelled,
-    SearchResults,
-    open_engine,
-)
-from index.highlight import Snippet
-from index.mentions import EntityMatcher, Mention
-from index.paths import ENV_INDEX_DIR, default_index_root, index_dir_for
-from index.query import QueryError
-from index.store import MentionRef, StoredArticle
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.build import BuildProgress, IndexBusy, UpdateReport
+    from index.engine import (
+        Engine,
+        EngineError,
+        EntityStats,
+        KwicLine,
+        SearchCancelled,
+        open_engine,
+    )
+    from index.mentions import EntityMatcher
+    from index.paths import ENV_INDEX_DIR, default_index_root, index_dir_for
+    from index.query import QueryError
+    from index.records import Hit, Mention, SearchResults, Snippet
+    from index.store import MentionRef, StoredArticle
+
+_HOMES = {
+    "BuildProgress": "index.build",
+    "IndexBusy": "index.build",
+    "UpdateReport": "index.build",
+    "Engine": "index.engine",
+    "EngineError": "index.engine",
+    "EntityStats": "index.engine",
+    "KwicLine": "index.engine",
+    "SearchCancelled": "index.engine",
+    "open_engine": "index.engine",
+    "EntityMatcher": "index.mentions",
+    "ENV_INDEX_DIR": "index.paths",
+    "default_index_root": "index.paths",
+    "index_dir_for": "index.paths",
+    "QueryError": "index.query",
+    "Hit": "index.records",
+    "Mention": "index.records",
+    "SearchResults": "index.records",
+    "Snippet": "index.records",
+    "MentionRef": "index.store",
+    "StoredArticle": "index.store",
+}
 
 __all__ = [
     "ENV_INDEX_DIR",
@@ -45,3 +73,12 @@ __all__ = [
     "index_dir_for",
     "open_engine",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -43,6 +43,7 @@ from corpus.loader import (
     scan_folder,
 )
 from index.mentions import EntityMatcher
+from index.paths import pointed_generation
 from index.schema import ANALYSIS_VERSION, document, make_schema
 from index.store import SCHEMA_VERSION, Store
 
@@ -168,13 +169,10 @@ class Indexer:
     # --- generations ----------------------------------------------------------------------
 
     def _pointer(self, name: str) -> Generation | None:
-        try:
-            target = (self.root / name).read_text(encoding="utf-8").strip()
-        except OSError:
+        folder = pointed_generation(self.root, name)
+        if folder is None:
             return None
-        if not target or "/" in target or "\\" in target or target.startswith("."):
-            return None
-        generation = Generation(self.root / target)
+        generation = Generation(folder)
         return generation if generation.exists() else None
 
     def _point(self, name: str, generation: Generation) -> None:
@@ -184,11 +182,7 @@ class Indexer:
 
     def pointed_at(self) -> Path | None:
         """The folder `current` names (one small read; no check that it is usable)."""
-        try:
-            name = (self.root / "current").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        return self.root / name if name else None
+        return pointed_generation(self.root, "current")
 
     def current(self) -> Generation | None:
         """The generation readers should open, if any is usable."""

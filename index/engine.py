@@ -38,10 +38,10 @@ from whoosh.util.numeric import byte_to_length
 
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
-from index.highlight import Highlighter, Snippet, make_snippet
-from index.mentions import Mention
+from index.highlight import Highlighter
 from index.paths import expand_user, index_dir_for
 from index.query import CompiledQuery, QueryCompiler, QueryError
+from index.records import Hit, Mention, SearchResults, make_snippet
 from index.store import MentionRef, Store, StoredArticle
 
 __all__ = [
@@ -794,29 +794,6 @@ def open_whoosh(path: Path) -> whoosh_index.Index:
     deletes it, as a mapping does.
     """
     return whoosh_index.FileIndex(_ReadStorage(path))
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result: the article, its score, a snippet, and the spellings that matched."""
-
-    article: StoredArticle
-    score: float | None
-    snippet: Snippet
-    matched: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    """A page of results for one query."""
-
-    query: str
-    sort: str
-    total: int
-    offset: int
-    hits: list[Hit]
-    seconds: float
-    actor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

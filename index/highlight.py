@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
@@ -23,11 +22,10 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from index.analysis import body_analyzer
-from index.mentions import Mention
+from index.records import Mention, Span
 
-__all__ = ["Highlighter", "Snippet", "SpanRequest", "make_snippet", "merge_spans"]
+__all__ = ["Highlighter", "SpanRequest", "merge_spans"]
 
-Span = tuple[int, int]
 # One field of one document to highlight: (docnum, field, text, mentions).
 SpanRequest = tuple[int, str, str, Iterable[Mention]]
 MAX_EXPANDED_TERMS = 5000
@@ -43,14 +41,6 @@ def _analyzer() -> Analyzer:
     if analyzer is None:
         analyzer = _local.analyzer = body_analyzer()
     return analyzer
-
-
-@dataclass(frozen=True, slots=True)
-class Snippet:
-    """A one-line excerpt and the spans (into `text`) of the hits it shows."""
-
-    text: str
-    spans: tuple[Span, ...]
 
 
 class Highlighter:
@@ -200,27 +190,3 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
-
-
-def make_snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
-    """A one-line window of about `width` characters around the first hit (or the opening)."""
-    if not text:
-        return Snippet("", ())
-    anchor = spans[0][0] if spans else 0
-    start = max(0, anchor - width // 3)
-    if start > 0:
-        space = text.rfind(" ", 0, start)
-        start = space + 1 if space >= 0 and start - space < 20 else start
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start + width // 2 else end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    window = text[start:end]
-    line = prefix + " ".join(window.split("\n")) + suffix
-    shift = len(prefix) - start
-    inside = tuple(
-        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
-    )
-    return Snippet(line, inside)

@@ -21,23 +21,12 @@ import ahocorasick
 
 from corpus import Entity, Gazetteer, PartialDate
 from index.analysis import fold, is_word_char
+from index.records import FIELDS, Mention
 
 __all__ = ["EntityMatcher", "Mention"]
 
-FIELDS = ("title", "body")
 _PARENT_CUE = re.compile(r"(?:son|daughter|sons|children|heir)\s+of\s+(?:the\s+late\s+)?$")
 _CHILD_CUE = re.compile(r"(?:father|mother|parent)\s+of\s+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One mention: which entity, in which field, where (offsets into that field's text)."""
-
-    entity_id: str
-    field: str
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ import platformdirs
 
 from corpus import CorpusError
 
-__all__ = ["ENV_INDEX_DIR", "default_index_root", "expand_user", "index_dir_for"]
+__all__ = [
+    "ENV_INDEX_DIR",
+    "default_index_root",
+    "expand_user",
+    "index_dir_for",
+    "pointed_generation",
+]
 
 ENV_INDEX_DIR = "AFREADER_INDEX_DIR"
 
@@ -45,3 +51,15 @@ def index_dir_for(corpus: Path, root: Path | None = None) -> Path:
     digest = hashlib.blake2b(os.fsencode(resolved), digest_size=6).hexdigest()
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.")[:40] or "corpus"
     return (root or default_index_root()) / f"{name}-{digest}"
+
+
+def pointed_generation(folder: Path, name: str) -> Path | None:
+    """The generation folder that the pointer file `<folder>/<name>` ("current", "next")
+    names, if it can be read and names a folder inside `folder` (no check that it is whole)."""
+    try:
+        target = (folder / name).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not target or "/" in target or "\\" in target or target.startswith("."):
+        return None
+    return folder / target

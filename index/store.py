@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
-from index.mentions import FIELDS, Mention
+from index.records import FIELDS, Mention
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
