@@ -645,6 +645,30 @@ async def test_what_is_typed_before_the_index_is_open_is_searched_once_it_is(
         assert screen.results.highlighted_id == "a1234"
 
 
+async def test_the_newest_articles_are_listed_while_the_index_is_brought_up_to_date(
+    tmp_path: Path,
+) -> None:
+    from tui.widgets.build_panel import BuildPanel
+
+    corpus = news_corpus(tmp_path / "news.jsonl", 600)
+    Engine(corpus, tmp_path / "index").open()
+    news_corpus(tmp_path / "news.jsonl", 3000)  # 2,400 more: an update of a few seconds
+    app = make_app(corpus=corpus, index_dir=tmp_path / "index", show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        panel = screen.query_one(BuildPanel)
+        listed_while_updating = False
+        for _ in range(6000):
+            if screen.engine is None and screen.results.option_count and panel.display:
+                listed_while_updating = True
+            if screen.engine is not None:
+                break
+            await asyncio.sleep(0.005)
+        await settle(app, pilot)
+        assert listed_while_updating  # from the store of the index as it was
+        assert status(screen).startswith("3,000 articles")  # then the updated index
+
+
 async def test_footer_is_rebuilt_only_when_its_keys_change(app: AfreaderApp) -> None:
     from textual.widgets._footer import FooterKey
 

@@ -64,6 +64,32 @@ def test_the_launch_path_leaves_whoosh_for_later() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_the_newest_articles_are_listed_without_whoosh_or_yaml(tmp_path: Path) -> None:
+    from index import Engine
+
+    Engine(index_root=tmp_path).open()
+    result = run_python(
+        f"""
+        import sys
+        from pathlib import Path
+        from index.peek import newest_page
+        page = newest_page(None, Path({str(tmp_path)!r}), 20)
+        print(page.total, sorted(m for m in ("whoosh", "yaml", "ahocorasick") if m in sys.modules))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "5 []"
+
+
+def test_every_name_the_packages_export_can_be_imported() -> None:
+    import corpus
+    import index
+
+    for package in (corpus, index):
+        for name in package.__all__:
+            assert getattr(package, name) is not None, (package.__name__, name)
+
+
 def test_whoosh_is_whoosh_reloaded_2_7_5() -> None:
     assert metadata.version("whoosh-reloaded") == "2.7.5"
     # Every Whoosh fork installs the `whoosh` package: exactly one distribution may provide it.

@@ -56,6 +56,12 @@ class AfreaderApp(App[None]):
             self._engine = Engine(self.corpus, self.index_dir)
         return self._engine
 
+    def index_location(self) -> tuple[Path | None, Path | None]:
+        """The corpus and the index root the engine uses (None: the defaults)."""
+        if self._engine is not None:
+            return self._engine.corpus, self._engine.index_root
+        return self.corpus, self.index_dir
+
     def on_mount(self) -> None:
         self.push_screen(ReaderScreen())
 

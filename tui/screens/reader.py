@@ -182,8 +182,16 @@ class ReaderScreen(Screen[None]):
         """Open the index; build or update it first, in a separate process, if it is stale.
 
         With a `key`, the first page of its results is fetched here too, so that it is on
-        screen as soon as the index is open (at launch: the newest articles).
+        screen as soon as the index is open (at launch: the newest articles, listed first from
+        the store alone, before Whoosh is imported).
         """
+        if key is not None and not key.query.strip() and key.actor is None:
+            from index.peek import newest_page
+
+            early = newest_page(*self.reader_app.index_location(), FIRST_PAGE)
+            if early is not None:
+                self.post_message(SearchFinished(key, early))
+
         from corpus import CorpusError, GazetteerError
         from index import BuildProgress, EngineError, QueryError
 
