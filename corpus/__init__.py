@@ -6,9 +6,10 @@ the benchmark and any future front end share it unchanged.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
     from corpus.gazetteer import (
@@ -68,10 +69,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'corpus' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("corpus", _HOMES, globals())

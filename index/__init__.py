@@ -9,8 +9,9 @@ needs no Whoosh) while the rest is still loading.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
     from index.build import BuildProgress, IndexBusy, UpdateReport
@@ -75,10 +76,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("index", _HOMES, globals())
