@@ -342,6 +342,16 @@ def test_a_whoosh_commit_without_its_store_commit_is_not_taken_for_damage(
 # --- segments -----------------------------------------------------------------------------
 
 
+def built(tmp_path: Path, count: int, batch_size: int) -> tuple[Path, Engine]:
+    """A JSON Lines corpus of `count` articles, indexed `batch_size` articles a commit."""
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_bytes(lines_of(*(record(i) for i in range(count))))
+    engine = Engine(corpus, tmp_path / "indexes")
+    engine.indexer.batch_size = batch_size
+    engine.open()
+    return corpus, engine
+
+
 def segment_sizes(engine: Engine) -> list[int]:
     """Documents (deleted ones included) per Whoosh segment, smallest first."""
     searcher = engine.searcher()
@@ -351,11 +361,8 @@ def segment_sizes(engine: Engine) -> list[int]:
 def test_a_build_never_merges_what_it_wrote_and_small_updates_are_merged(tmp_path: Path) -> None:
     from index.build import MAX_SMALL_SEGMENTS, SMALL_SEGMENT
 
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_bytes(lines_of(*(record(i) for i in range(1200))))
-    engine = Engine(corpus, tmp_path / "indexes")
-    engine.indexer.batch_size = 600  # two commits, each its own segment, kept as written
-    engine.open()
+    # two commits, each its own segment, kept as written
+    corpus, engine = built(tmp_path, 1200, batch_size=600)
     assert segment_sizes(engine) == [600, 600]
     for n in range(1200, 1200 + MAX_SMALL_SEGMENTS + 3):  # one article an update
         append(corpus, lines_of(record(n)))
@@ -377,11 +384,8 @@ def test_too_many_segments_are_merged_smallest_first(
     import index.build
 
     monkeypatch.setattr(index.build, "MAX_SEGMENTS", 4)
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_bytes(lines_of(*(record(i) for i in range(3000))))
-    engine = Engine(corpus, tmp_path / "indexes")
-    engine.indexer.batch_size = 600  # five commits of 600: over four segments, merged
-    engine.open()
+    # five commits of 600: over four segments, merged
+    _, engine = built(tmp_path, 3000, batch_size=600)
     sizes = segment_sizes(engine)
     assert len(sizes) <= 4 and sum(sizes) == 3000
     assert sizes[-1] > 600  # the smallest were merged into one
@@ -391,12 +395,8 @@ def test_too_many_segments_are_merged_smallest_first(
 
 
 def test_a_segment_whose_articles_were_mostly_changed_is_merged(tmp_path: Path) -> None:
-    corpus = tmp_path / "news.jsonl"
     records = [record(i) for i in range(1200)]
-    corpus.write_bytes(lines_of(*records))
-    engine = Engine(corpus, tmp_path / "indexes")
-    engine.indexer.batch_size = 600
-    engine.open()
+    corpus, engine = built(tmp_path, 1200, batch_size=600)
     assert segment_sizes(engine) == [600, 600]
     changed = [record(i, title=f"Revised report {i}") for i in range(400)]  # of the first 600
     corpus.write_bytes(lines_of(*changed, *records[400:]))
@@ -418,11 +418,7 @@ def test_a_build_of_many_batches_keeps_every_segment_it_wrote(
     # Batches of 100 (small enough to be quick, large enough not to count as small here):
     # Whoosh's own policy would merge twenty-odd segments of this size into one.
     monkeypatch.setattr(index.build, "SMALL_SEGMENT", 50)
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_bytes(lines_of(*(record(i) for i in range(2300))))
-    engine = Engine(corpus, tmp_path / "indexes")
-    engine.indexer.batch_size = 100
-    engine.open()
+    _, engine = built(tmp_path, 2300, batch_size=100)
     assert segment_sizes(engine) == [100] * 23
     assert engine.count() == 2300
     engine.close()
