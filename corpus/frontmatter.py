@@ -89,7 +89,7 @@ def load_yaml_with_lines(text: str, first_line: int = 1) -> Any:
     """Parse YAML safely; errors become FrontMatterError with the line in the file."""
     try:
         _refuse_alias_bombs(text)
-        return yaml.load(text, Loader=SafeLineLoader)
+        return yaml.load(text, Loader=SafeLineLoader)  # safe: a yaml.SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else None
