@@ -713,6 +713,9 @@ def _expanding_once(q: wq.Query, expansions: _Expansions) -> wq.Query:
         q = copy.copy(q)
         q._btexts = once
         return q
+    # `apply` rebuilds a compound node from its subqueries and boost only: an Or's `scale`,
+    # a DisjunctionMax's tiebreak or an Ordered's slop would be lost. The query compiler
+    # makes none of those (tests/test_search.py compares every ranking with Whoosh's).
     return q.apply(lambda child: _expanding_once(child, expansions))
 
 
