@@ -30,7 +30,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
 from whoosh.matching.combo import ArrayUnionMatcher
-from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, WrappingMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
@@ -338,53 +337,18 @@ class _Planner:
 # are read a block at a time into a {docnum: score} map, and the maps are combined as the
 # nodes combine documents. Scores are added in the order Whoosh adds them, so each is the
 # same float and the ranking is the same. A node it does not know (a phrase, a span query)
-# is stepped through as Whoosh would, inside an intersection only at the documents the other
-# side allows.
+# is stepped through as Whoosh would; inside an AND of the plan (below), only at the
+# documents the other side allows.
 
 _Scores = dict[int, float]
 _UNSET: Any = object()
 
 
-class _AllBut:
-    """The documents of a NOT node: from `start` to `limit`, not in `excluded`, not deleted;
-    each scores `weight` (Whoosh's InverseMatcher)."""
-
-    __slots__ = ("excluded", "limit", "missing", "start", "weight")
-
-    def __init__(self, m: Any, excluded: set[int]) -> None:
-        self.start: int = m._id
-        self.limit: int = m.limit
-        self.missing: Callable[[int], bool] = m.missing
-        self.weight: float = m._weight
-        self.excluded = excluded
-
-    def allows(self, docnum: int) -> bool:
-        return (
-            self.start <= docnum < self.limit
-            and docnum not in self.excluded
-            and not self.missing(docnum)
-        )
-
-    def scores(self) -> _Scores:
-        return {d: self.weight for d in range(self.start, self.limit) if self.allows(d)}
-
-
-def _known(m: Any) -> bool:
-    """Can the evaluator read this matcher (sub)tree a node at a time?"""
-    kind = type(m)
-    if not m.is_active():
-        return True
-    if kind is W3LeafMatcher:
-        return type(m.scorer) in (BM25FScorer, WeightScorer)
-    if kind is ListMatcher:  # a rare term's postings, kept in the term index: stepped through
-        return True
-    if kind is UnionMatcher or kind is IntersectionMatcher:
-        return _known(m.a) and _known(m.b)
-    if kind is FilterMatcher or kind is WrappingMatcher or kind is InverseMatcher:
-        return _known(m.child)
-    if kind is ArrayUnionMatcher:
-        return all(_known(s) for s in m._submatchers)
-    return False
+def _all_but(m: Any, excluded: set[int]) -> _Scores:
+    """The documents of a NOT node (Whoosh's InverseMatcher) from where it stands: those not
+    in `excluded` and not deleted, each scoring the matcher's weight."""
+    weight, missing = m._weight, m.missing
+    return {d: weight for d in range(m._id, m.limit) if d not in excluded and not missing(d)}
 
 
 class _Evaluator:
@@ -399,7 +363,7 @@ class _Evaluator:
         lengths: dict[str, list[Any]],
         doc_count: int,
         check: Callable[[], None] | None,
-        planner: _Planner | None = None,
+        planner: _Planner,
     ) -> None:
         self.lengths = lengths
         self.doc_count = doc_count
@@ -417,7 +381,6 @@ class _Evaluator:
     # A plan, every match of it.
     def evaluate(self, node: _Node) -> _Scores:
         if isinstance(node, (_Leaf, _Other)):
-            assert self.planner is not None
             return self.scores(self.planner.open(node))
         if isinstance(node, _Boosted):
             boost = node.boost
@@ -432,7 +395,6 @@ class _Evaluator:
     # A plan, at the `wanted` documents only (ascending).
     def within(self, node: _Node, wanted: list[int]) -> _Scores:
         if isinstance(node, (_Leaf, _Other)):
-            assert self.planner is not None
             return self.matcher_at(self.planner.open(node), wanted)
         if isinstance(node, _Boosted):
             boost = node.boost
@@ -480,10 +442,6 @@ class _Evaluator:
 
     # A Whoosh matcher tree, every match from where it stands.
     def scores(self, m: Any) -> _Scores:
-        found = self.node(m)
-        return found.scores() if isinstance(found, _AllBut) else found
-
-    def node(self, m: Any) -> _Scores | _AllBut:
         if not m.is_active():
             return {}
         kind = type(m)
@@ -491,8 +449,8 @@ class _Evaluator:
             return self.leaf(m)
         if kind is UnionMatcher:
             return _union(self.scores(m.a), self.scores(m.b))
-        if kind is IntersectionMatcher:
-            return self.intersection(m)
+        if kind is IntersectionMatcher:  # the planner reads And itself: only under an odd Or
+            return self.step(m)
         if kind is FilterMatcher:
             ids, exclude, boost = m._ids, m._exclude, m.boost
             return {d: s * boost for d, s in self.scores(m.child).items() if (d in ids) != exclude}
@@ -500,7 +458,7 @@ class _Evaluator:
             boost = m.boost
             return {d: s * boost for d, s in self.scores(m.child).items()}
         if kind is InverseMatcher:
-            return _AllBut(m, set(self.step(m.child)))
+            return _all_but(m, set(self.step(m.child)))
         if kind is ArrayUnionMatcher:
             return self.array_union(m)
         return self.step(m)
@@ -528,28 +486,6 @@ class _Evaluator:
                 found[d] = m.score()
             self._tick(1)
         return found
-
-    def intersection(self, m: Any) -> _Scores:
-        known_a, known_b = _known(m.a), _known(m.b)
-        if not (known_a or known_b):
-            return self.step(m)
-        if known_a and known_b:
-            a, b = self.node(m.a), self.node(m.b)
-        elif known_a:
-            a = self.node(m.a)
-            b = self.step(m.b) if isinstance(a, _AllBut) else self.at(m.b, sorted(a))
-        else:
-            b = self.node(m.b)
-            a = self.step(m.a) if isinstance(b, _AllBut) else self.at(m.a, sorted(b))
-        if isinstance(a, _AllBut):
-            if isinstance(b, _AllBut):
-                b = b.scores()
-            return {d: a.weight + s for d, s in b.items() if a.allows(d)}
-        if isinstance(b, _AllBut):
-            return {d: s + b.weight for d, s in a.items() if b.allows(d)}
-        if len(b) < len(a):
-            return {d: a[d] + s for d, s in b.items() if d in a}
-        return {d: s + b[d] for d, s in a.items() if d in b}
 
     def array_union(self, m: Any) -> _Scores:
         """Whoosh's ArrayUnionMatcher has read a part of its documents ahead: those come from
