@@ -83,17 +83,25 @@ def segmented_engine(
     with deleted documents."""
     folder = tmp_path_factory.mktemp("generated")
     records = generated(600, seed=7)
-    path = folder / "news.jsonl"
-    _write(path, records)
-    engine = Engine(path, index_root=folder / "indexes", gazetteer=bundled_gazetteer)
-    engine.indexer.batch_size = 150
-    engine.open()
+    path, engine = indexed(folder, records, bundled_gazetteer, batch_size=150)
     changed = generated(40, seed=8, start=100)
     _write(path, [*records[:100], *changed, *records[140:], *generated(30, seed=9, start=600)])
     report = engine.update()
     assert (report.added, report.changed) == (30, 40)
     yield engine
     engine.close()
+
+
+def indexed(
+    folder: Path, records: list[dict[str, object]], gazetteer: Gazetteer, batch_size: int
+) -> tuple[Path, Engine]:
+    """`records` as a JSON Lines corpus in `folder`, indexed `batch_size` articles a commit."""
+    path = folder / "news.jsonl"
+    _write(path, records)
+    engine = Engine(path, index_root=folder / "indexes", gazetteer=gazetteer)
+    engine.indexer.batch_size = batch_size
+    engine.open()
+    return path, engine
 
 
 def _write(path: Path, records: list[dict[str, object]]) -> None:

@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from corpus import Gazetteer
 from index import Engine
 from index.engine import _expanding_once, _Expansions, _ranked
-from tests.test_search import _write, generated, straightforward
+from tests.test_search import _write, generated, indexed, straightforward
 
 RARE = "zebrafish"
 
@@ -32,11 +32,7 @@ def big_segment_engine(
     records = generated(1500, seed=11)
     for n in (3, 400, 401, 777, 1200, 1499):
         records[n]["body"] = f"{records[n]['body']} The {RARE} said so."
-    path = folder / "news.jsonl"
-    _write(path, records)
-    engine = Engine(path, index_root=folder / "indexes", gazetteer=bundled_gazetteer)
-    engine.indexer.batch_size = 5000
-    engine.open()
+    path, engine = indexed(folder, records, bundled_gazetteer, batch_size=5000)
     changed = generated(20, seed=12, start=390)
     _write(path, [*records[:390], *changed, *records[410:]])
     engine.update()
