@@ -10,11 +10,15 @@ from __future__ import annotations
 import bisect
 import copy
 import heapq
+import io
 import itertools
+import pickle
 import sqlite3
 import tempfile
 import threading
 import time
+import zlib
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
+from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
@@ -39,6 +44,7 @@ from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, loa
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
 from index.highlight import Highlighter
 from index.paths import expand_user, index_dir_for
+from index.perthread import PerThread
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
 from index.store import MentionRef, Store, StoredArticle
@@ -532,10 +538,8 @@ class _Evaluator:
                 j = bisect.bisect_right(wanted, last, i)
                 inblock = set(wanted[i:j])
                 i = j
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
+            if m._ids is None or m._weights is None:
+                _read_scoring_data(m)
             first = m._i
             ids = m._ids[first:] if first else m._ids
             weights = m._weights[first:] if first else m._weights
@@ -709,7 +713,69 @@ class _SegmentFile(StructFile):
         if length <= IN_MEMORY_PART:
             self.file.seek(offset)
             return BufferFile(self.file.read(length), name=name or self._name)
-        return super().subset(offset, length, name)
+        return _SegmentFile(SubFile(self.file, offset, length), name=name or self._name)
+
+    def read_pickle(self) -> Any:
+        """A pickle read with one read call (a block header: 30-odd bytes), not one per
+        opcode as `pickle.load` makes of a file."""
+        start = self.tell()
+        head = io.BytesIO(self.read(PICKLE_READ))
+        try:
+            value = pickle.load(head)
+        except Exception:  # longer than PICKLE_READ (or not a pickle): Whoosh's way
+            self.seek(start)
+            return super().read_pickle()
+        self.seek(start + head.tell())
+        return value
+
+
+# A block header is read with one call of this many bytes.
+PICKLE_READ = 128
+
+# The pickled data of a block of postings, once decompressed, is the tuple (ids, weights,
+# values) in pickle protocol 2, where each value (a document's positions and characters) is a
+# call to `_codecs.encode` that unpickling makes: most of the cost of reading a block, which
+# scoring does not need. Only the beginning of the data is decompressed, up to the first such
+# call, and read as (ids, weights).
+_FIRST_VALUE = b"c_codecs\nencode\n"
+
+
+def _read_scoring_data(m: W3LeafMatcher) -> None:
+    """Set a matcher's block ids and weights (`_read_ids`, `_read_weights`) without reading
+    its values; when the block is not laid out as expected, read it all as Whoosh does."""
+    n = m._blocklength
+    data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    if m._compression:
+        # ids (at most 5 bytes each), weights (9), the opcodes around them, the marker
+        data = zlib.decompressobj().decompress(data, 14 * n + 64)
+    at = data.find(_FIRST_VALUE)
+    head = data[:at] if at > 0 else b""
+    for cut in (head[:-1], head) if head.endswith(b"(") else (head,):  # the values' MARK
+        try:
+            ids, weights = pickle.loads(cut + b"\x86.")  # TUPLE2, STOP
+        except Exception:
+            continue
+        if type(ids) is tuple and len(ids) == n and _weights_fit(weights, n):
+            break
+    else:
+        m._read_ids()
+        m._read_weights()
+        return
+    m._ids = ids if m._byteids else tuple(itertools.accumulate(ids))  # Whoosh's delta_decode
+    if weights is None:  # as W3LeafMatcher._read_weights de-minifies them
+        m._weights = array("f", (1.0,)) * n
+    elif type(weights) is float:
+        m._weights = array("f", (weights,)) * n
+    else:
+        m._weights = weights
+
+
+def _weights_fit(weights: Any, n: int) -> bool:
+    return (
+        weights is None
+        or type(weights) is float
+        or (type(weights) is tuple and len(weights) == n and all(type(w) is float for w in weights))
+    )
 
 
 class _ReadStorage(FileStorage):
@@ -733,6 +799,17 @@ def open_whoosh(path: Path) -> whoosh_index.Index:
     deletes it, as a mapping does.
     """
     return whoosh_index.FileIndex(_ReadStorage(path))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A Whoosh searcher and the field lengths read through it (per segment and field)."""
+
+    searcher: Searcher
+    lengths: dict[int, dict[str, list[Any]]]
+
+    def close(self) -> None:
+        self.searcher.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -775,8 +852,8 @@ class Engine:
         self.index_root = None if index_root is None else expand_user(index_root)
         self.root = index_dir_for(self.corpus, self.index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
-        self._local = threading.local()
         self._lock = threading.Lock()
+        self._readings: PerThread[_Reading] = PerThread(self._open_reading, _Reading.close)
         self._expansions = _Expansions()
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
@@ -851,23 +928,19 @@ class Engine:
             raise EngineError(f"no index of {self.corpus} yet in {self.root}")
         with self._lock:
             if generation.path == self._generation_path and self._ix is not None:
-                searcher: Searcher | None = getattr(self._local, "searcher", None)
-                if searcher is not None:
-                    searcher.close()  # its files, now read rather than mapped, are freed now
-                self._local.__dict__.clear()
+                # Searchers open the files of the segments they read, and close them only when
+                # closed: the next search opens the index as it now is.
+                self._readings.clear()
                 return
             self.close()
             self._ix = open_whoosh(generation.whoosh_dir)
             self._store = Store(generation.store_path)
             self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
             self._generation_path = generation.path
-            self._local = threading.local()
 
     def close(self) -> None:
         """Release the index files."""
-        searcher: Searcher | None = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
+        self._readings.clear()
         if self._store is not None:
             self._store.close()
         if self._ix is not None:
@@ -891,6 +964,10 @@ class Engine:
 
     def searcher(self) -> Searcher:
         """This thread's searcher, refreshed when the index has changed."""
+        return self._current().searcher
+
+    def _current(self) -> _Reading:
+        """This thread's searcher and field lengths, refreshed when the index has changed."""
         if self._ix is None:
             raise EngineError("the index is not open")
         if self.indexer.pointed_at() != self._generation_path:
@@ -898,20 +975,19 @@ class Engine:
             # being deleted; files this process has open stay readable until then).
             self.reopen()
             assert self._ix is not None
-        searcher: Searcher | None = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._ix.searcher()
-            self._local.searcher = searcher
-            self._local.lengths = {}
-        elif not searcher.up_to_date():
+        reading = self._readings.get()
+        if not reading.searcher.up_to_date():
             # Not `searcher.refresh()`: Whoosh 2.7 then reuses the old segment readers, with
             # their old deletions, and keeps segments merged away, so a changed article is
             # found twice. A new searcher reads the index as it now is.
-            searcher.close()
-            searcher = self._ix.searcher()
-            self._local.searcher = searcher
-            self._local.lengths = {}
-        return searcher
+            self._readings.discard()
+            reading = self._readings.get()
+        return reading
+
+    def _open_reading(self) -> _Reading:
+        if self._ix is None:
+            raise EngineError("the index is not open")
+        return _Reading(self._ix.searcher(), {})
 
     # --- reading --------------------------------------------------------------------------
 
@@ -964,8 +1040,9 @@ class Engine:
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, sort)
         q = _expanding_once(q, self._expansions)
-        searcher = self.searcher()
-        top, total = self._top(searcher, q, offset + limit, kwargs, check)
+        reading = self._current()
+        searcher = reading.searcher
+        top, total = self._top(reading, q, offset + limit, kwargs, check)
         page = top[offset : offset + limit]
         ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
         stored = self.store.articles(ids)
@@ -1007,9 +1084,9 @@ class Engine:
             text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
         )
 
+    @staticmethod
     def _top(
-        self,
-        searcher: Searcher,
+        reading: _Reading,
         q: wq.Query,
         limit: int,
         kwargs: dict[str, Any],
@@ -1023,6 +1100,7 @@ class Engine:
         the pruning can lose a document that belongs in the top N: a `britain` search lost
         its second-best hit.)
         """
+        searcher = reading.searcher
         allowed = kwargs.get("filter")
         if "sortedby" not in kwargs:
             return _ranked(
@@ -1030,7 +1108,7 @@ class Engine:
                 q,
                 limit,
                 None if allowed is None else set(_checked(searcher.docs_for_query(allowed), check)),
-                self._lengths(),
+                reading.lengths,
                 check,
             )
         collector: Any = _SortingCollector(
@@ -1041,13 +1119,6 @@ class Engine:
         searcher.search_with_collector(q, collector)
         top = [(docnum, score) for score, docnum in collector.results().top_n[:limit]]
         return top, collector.count()
-
-    def _lengths(self) -> dict[int, dict[str, list[Any]]]:
-        """This thread's cache of field lengths, for its current searcher."""
-        lengths: dict[int, dict[str, list[Any]]] | None = getattr(self._local, "lengths", None)
-        if lengths is None:
-            lengths = self._local.lengths = {}
-        return lengths
 
     def count(
         self, text: str = "", actor: str | None = None, cancelled: Cancelled | None = None

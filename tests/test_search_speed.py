@@ -8,6 +8,9 @@ answers with Whoosh's.
 
 from __future__ import annotations
 
+import io
+import pickle
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +19,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from corpus import Gazetteer
 from index import Engine
+from index import engine as engine_module
 from index.engine import _expanding_once, _Expansions, _ranked
 from tests.test_search import _write, generated, indexed, straightforward
 
@@ -41,17 +45,27 @@ def big_segment_engine(
 
 
 class BlockReads:
-    """Counts the blocks of postings whose data is read, per term."""
+    """Counts the blocks of postings whose data is read, per term (all of it, or the ids and
+    weights scoring reads)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.reads: dict[tuple[str, bytes], int] = {}
-        read = W3LeafMatcher._read_data
+        self.blocks: set[tuple[tuple[str, bytes], int]] = set()
+        read, read_for_scoring = W3LeafMatcher._read_data, engine_module._read_scoring_data
 
         def counted(m: Any) -> None:
-            self.reads[m._term] = self.reads.get(m._term, 0) + 1
+            self.blocks.add((m._term, m._dataoffset))
             read(m)
 
+        def counted_for_scoring(m: Any) -> None:
+            self.blocks.add((m._term, m._dataoffset))
+            read_for_scoring(m)
+
         monkeypatch.setattr(W3LeafMatcher, "_read_data", counted)
+        monkeypatch.setattr(engine_module, "_read_scoring_data", counted_for_scoring)
+
+    @property
+    def reads(self) -> dict[tuple[str, bytes], int]:
+        return dict(Counter(term for term, _ in self.blocks))
 
 
 def blocks_of(engine: Engine, field: str, word: str) -> int:
@@ -88,6 +102,7 @@ def test_a_rare_word_keeps_the_common_ones_from_being_read(
     reads = BlockReads(monkeypatch)
     q = _expanding_once(engine.compile(text).query, _Expansions())
     assert _ranked(searcher, q, 10, None, {}, None) == (expected[:10], len(expected))
+    assert ("body", RARE.encode()) in reads.reads  # (what is read is counted)
     common = {t: n for t, n in reads.reads.items() if t[1] != RARE.encode()}
     # at most one block per document of the rare word, in each field of each common word
     assert all(n <= 6 for n in common.values()), common
@@ -101,3 +116,71 @@ def test_a_word_missing_from_a_segment_opens_nothing_there(
     q = engine.compile("zzzunknownzzz government said").query
     assert _ranked(engine.searcher(), q, 10, None, {}, None) == ([], 0)
     assert reads.reads == {}
+
+
+def every_block(engine: Engine, fields: tuple[str, ...] = ("body", "title")) -> Iterator[Any]:
+    """A matcher at each block of postings of every word of `fields`, in every segment."""
+    for subsearcher, _ in engine.searcher().leaf_searchers():
+        reader = subsearcher.reader()
+        for field in fields:
+            for word in reader.lexicon(field):
+                m = reader.postings(field, word)
+                m = getattr(m, "child", m)  # the filter of deleted documents
+                while m.is_active():
+                    yield m
+                    m._next_block()
+
+
+@pytest.mark.parametrize("which", ["bundled", "big segment"])
+def test_a_blocks_ids_and_weights_are_read_as_whoosh_reads_them(
+    which: str, bundled_engine: Engine, big_segment_engine: Engine
+) -> None:
+    """Scoring decompresses and unpickles only the start of a block; whatever its size (1 to
+    128 postings) and its weights (all 1, all the same, or each its own), what it reads is
+    what Whoosh reads from the whole block."""
+    engine = bundled_engine if which == "bundled" else big_segment_engine
+    sizes: set[int] = set()
+    weight_kinds: set[str] = set()
+    blocks = 0
+    for m in every_block(engine):
+        m._read_ids()
+        m._read_weights()
+        expected = (m._ids, list(m._weights))
+        data = m._data
+        m._data = m._ids = m._weights = None
+        engine_module._read_scoring_data(m)
+        assert m._data is None, "the whole block was read"
+        assert (m._ids, list(m._weights)) == expected
+        sizes.add(len(expected[0]))
+        minified = data[1]
+        weight_kinds.add("none" if minified is None else type(minified).__name__)
+        blocks += 1
+    assert blocks > 100
+    assert {1, 2, 3} <= sizes  # the short tuples pickle has opcodes of their own
+    if which == "big segment":
+        assert max(sizes) == 128
+    assert weight_kinds == {"none", "float", "tuple"}
+
+
+def test_a_block_laid_out_otherwise_is_read_whole(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = next(b for b in every_block(bundled_engine) if b._blocklength > 3)
+    m._read_ids()
+    m._read_weights()
+    expected = (m._ids, list(m._weights))
+    m._data = m._ids = m._weights = None
+    monkeypatch.setattr(engine_module, "_FIRST_VALUE", b"not in the block")
+    engine_module._read_scoring_data(m)
+    assert m._data is not None  # Whoosh's own reading
+    assert (m._ids, list(m._weights)) == expected
+
+
+@pytest.mark.parametrize("value", [(3, 127, 2.0, 6, 1, 9), list(range(500))])
+def test_a_pickle_is_read_in_one_call_and_the_file_left_just_after_it(value: Any) -> None:
+    """A block header is read with one call; a longer pickle as Whoosh reads it."""
+    data = b"xx" + pickle.dumps(value, 2) + b"rest"
+    f = engine_module._SegmentFile(io.BytesIO(data))
+    f.seek(2)
+    assert f.read_pickle() == value
+    assert f.read(4) == b"rest"
