@@ -28,7 +28,13 @@ from typing import Any
 from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3LeafMatcher,
+    W3PerDocReader,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.columns import NumericColumn
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
@@ -36,6 +42,7 @@ from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
 from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher, InverseMatcher, WrappingMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -774,7 +781,7 @@ def _weights_fit(weights: Any, n: int) -> bool:
     return (
         weights is None
         or type(weights) is float
-        or (type(weights) is tuple and len(weights) == n and all(type(w) is float for w in weights))
+        or (type(weights) is tuple and len(weights) == n and type(weights[-1]) is float)
     )
 
 
@@ -799,6 +806,96 @@ def open_whoosh(path: Path) -> whoosh_index.Index:
     deletes it, as a mapping does.
     """
     return whoosh_index.FileIndex(_ReadStorage(path))
+
+
+# How many looked-up words each segment reader remembers (a search looks each of its words up
+# several times in every segment: to plan, to score, to open its postings).
+TERMS_KEPT = 4096
+
+
+class _TermCache:
+    """A segment's term index (Whoosh's W3TermsReader) that remembers the words looked up.
+
+    Whoosh looks a word up in a segment's hash table each time it is asked (its document
+    frequency to plan, whether the segment holds it, its postings to open): six times per
+    word and segment in a search of 25 segments, each a dozen small reads. A segment's words
+    never change, so each answer is kept, for as long as the searcher lives.
+    """
+
+    def __init__(self, terms: Any) -> None:
+        self._terms = terms
+        self._infos: dict[tuple[str, bytes], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:  # everything else, as Whoosh does it
+        return getattr(self._terms, name)
+
+    def _info(self, fieldname: str, tbytes: bytes) -> Any:
+        key = (fieldname, tbytes)
+        try:
+            return self._infos[key]
+        except KeyError:
+            pass
+        try:
+            info = self._terms.term_info(fieldname, tbytes)
+        except TermNotFound:
+            info = None
+        if len(self._infos) >= TERMS_KEPT:
+            self._infos.clear()
+        self._infos[key] = info
+        return info
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        return self._info(*term) is not None
+
+    def term_info(self, fieldname: str, tbytes: bytes) -> Any:
+        info = self._info(fieldname, tbytes)
+        if info is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return info
+
+    # For a word the segment does not hold, these two raise KeyError, as Whoosh's do.
+    def frequency(self, fieldname: str, tbytes: bytes) -> Any:
+        info = self._info(fieldname, tbytes)
+        if info is None:
+            raise KeyError((fieldname, tbytes))
+        return info.weight()
+
+    def doc_frequency(self, fieldname: str, tbytes: bytes) -> Any:
+        info = self._info(fieldname, tbytes)
+        if info is None:
+            raise KeyError((fieldname, tbytes))
+        return info.doc_frequency()
+
+    def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:
+        return self._terms._codec.postings_reader(
+            self._terms._postfile,
+            self.term_info(fieldname, tbytes),
+            format_,
+            term=(fieldname, tbytes),
+            scorer=scorer,
+        )
+
+
+def _open_searcher(ix: whoosh_index.Index) -> Searcher:
+    """A Whoosh searcher whose segments remember the words looked up in them, and which
+    computes each field's average length once (Whoosh sums it over every segment for every
+    term of every segment a search scores)."""
+    searcher = ix.searcher()
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        if type(getattr(reader, "_terms", None)) is W3TermsReader:
+            reader._terms = _TermCache(reader._terms)
+    averages: dict[tuple[str, Any], Any] = {}
+    average = searcher.avg_field_length
+
+    def avg_field_length(fieldname: str, default: Any = None) -> Any:
+        key = (fieldname, default)
+        if key not in averages:
+            averages[key] = average(fieldname, default)
+        return averages[key]
+
+    searcher.avg_field_length = avg_field_length
+    return searcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -987,7 +1084,7 @@ class Engine:
     def _open_reading(self) -> _Reading:
         if self._ix is None:
             raise EngineError("the index is not open")
-        return _Reading(self._ix.searcher(), {})
+        return _Reading(_open_searcher(self._ix), {})
 
     # --- reading --------------------------------------------------------------------------
 

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
 
 from corpus import Gazetteer
 from index import Engine
 from index import engine as engine_module
 from index.engine import _expanding_once, _Expansions, _ranked
-from tests.test_search import _write, generated, indexed, straightforward
+from tests.test_search import _write, generated, indexed, plain_searcher, straightforward
 
 RARE = "zebrafish"
 
@@ -91,7 +92,8 @@ def test_a_rare_word_keeps_the_common_ones_from_being_read(
     engine = big_segment_engine
     searcher = engine.searcher()
     assert any(r.has_deletions() for r in (s.reader() for s, _ in searcher.leaf_searchers()))
-    expected = straightforward(searcher, engine.compile(text).query)
+    with plain_searcher(engine) as plain:
+        expected = straightforward(plain, engine.compile(text).query)
     assert blocks_of(engine, "body", "govern") > 8  # the common word has many blocks
     results = engine.search(text, limit=10)
     assert results.total == len(expected) > 0
@@ -184,3 +186,47 @@ def test_a_pickle_is_read_in_one_call_and_the_file_left_just_after_it(value: Any
     f.seek(2)
     assert f.read_pickle() == value
     assert f.read(4) == b"rest"
+
+
+def test_a_segments_words_are_looked_up_once_and_answer_as_whoosh_does(
+    big_segment_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = big_segment_engine
+    words = [RARE, "govern", "said", "zzzunknownzzz", "market"]
+    with plain_searcher(engine) as plain:
+        for (mine, _), (theirs, _) in zip(
+            engine.searcher().leaf_searchers(), plain.leaf_searchers(), strict=True
+        ):
+            a, b = mine.reader(), theirs.reader()
+            assert type(a._terms) is engine_module._TermCache
+            for field in ("body", "title"):
+                for word in words:
+                    assert ((field, word) in a) == ((field, word) in b)
+                    assert a.doc_frequency(field, word) == b.doc_frequency(field, word)
+                    assert a.frequency(field, word) == b.frequency(field, word)
+                    if (field, word) in b:
+                        assert a.term_info(field, word).doc_frequency() == (
+                            b.term_info(field, word).doc_frequency()
+                        )
+                    else:
+                        with pytest.raises(TermNotFound):
+                            a.term_info(field, word)
+    # each answer is kept, up to TERMS_KEPT per segment
+    reader = engine.searcher().leaf_searchers()[0][0].reader()
+    lookups = Counter[str]()
+    lookup = reader._terms._terms.term_info
+
+    def counted(field: str, word: bytes) -> Any:
+        lookups[field] += 1
+        return lookup(field, word)
+
+    monkeypatch.setattr(reader._terms._terms, "term_info", counted)
+    monkeypatch.setattr(engine_module, "TERMS_KEPT", 50)
+    reader._terms._infos.clear()
+    for _ in range(3):
+        reader.doc_frequency("body", "said")
+        assert ("body", "said") in reader
+    assert lookups["body"] == 1
+    for word in list(reader.lexicon("body"))[:200]:
+        reader.doc_frequency("body", word)
+    assert len(reader._terms._infos) <= 50
