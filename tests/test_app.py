@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.content import Content
@@ -150,6 +151,39 @@ async def test_typing_with_keys_searches_after_the_debounce(app: AfreaderApp) ->
         screen = reader(app)
         assert screen.query_text == "Noor"
         assert screen.results.option_count == 4
+
+
+async def test_the_debounce_counts_from_the_keystroke(
+    app: AfreaderApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keystroke whose message reached the search box late (the screen was drawing) waits
+    only what is left of the debounce."""
+    delays: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        bar = reader(app).search_bar
+        set_timer = bar.set_timer
+
+        def timed(delay: float, *args: Any, **kwargs: Any) -> Any:
+            delays.append(delay)
+            return set_timer(delay, *args, **kwargs)
+
+        monkeypatch.setattr(bar, "set_timer", timed)
+        await pilot.press("N")
+        late = Input.Changed(bar.input, "No")
+        late.time -= DEBOUNCE_SECONDS * 2 / 3
+        bar.post_message(late)
+        await pilot.pause()
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = "Noo"
+        stale = Input.Changed(bar.input, "Noo")
+        stale.time -= DEBOUNCE_SECONDS * 2
+        bar.post_message(stale)
+        await pilot.pause()
+        assert len(delays) == 2  # the stale one settles at once
+        assert reader(app).query_text == "Noo"
+    assert DEBOUNCE_SECONDS * 0.8 < delays[0] <= DEBOUNCE_SECONDS
+    assert delays[1] < DEBOUNCE_SECONDS / 3 + 0.02
 
 
 async def test_stale_results_are_dropped(app: AfreaderApp) -> None:

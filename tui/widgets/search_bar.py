@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -16,6 +19,9 @@ __all__ = ["SearchBar"]
 # milliseconds and of 57,000 articles tens. 150 ms lets a word be typed without a search per key,
 # yet results follow a pause at once (see docs/performance.md).
 DEBOUNCE_SECONDS = 0.15
+
+# The clock Textual stamps a message's `time` with.
+_clock = time.perf_counter if sys.platform == "win32" else time.monotonic
 
 
 class FilterChip(Static):
@@ -79,7 +85,13 @@ class SearchBar(Horizontal):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._settled)
+        # Counted from the keystroke: when the screen was busy drawing, the message reaches
+        # this handler tens of milliseconds after the key was pressed.
+        left = DEBOUNCE_SECONDS - (_clock() - event.time)
+        if left > 0:
+            self._timer = self.set_timer(left, self._settled)
+        else:
+            self._settled()
 
     def _settled(self) -> None:
         self._timer = None
