@@ -921,8 +921,9 @@ async def _type_queries(
     settled: list[float],
 ) -> tuple[list[float], list[float]]:
     """In the real app (headless, the Pilot): put each query in the box as one keystroke would,
-    and time it until the results list shows that query's results, the debounce excluded;
-    also from the moment the debounce timer fired (it can fire late on a busy machine)."""
+    and time it until the results list has drawn that query's results, the debounce excluded;
+    also from the moment the debounce timer fired (it can fire late on a busy machine).
+    `shown` gets (moment, query) each time the list draws results that reached it."""
     import asyncio
 
     from textual.widgets import Input
@@ -954,10 +955,11 @@ async def _type_queries(
             moment = await shown_for(text)
             latencies.append(moment - started - DEBOUNCE_SECONDS)
             after_timer.append(moment - settled[-1])
-            await pilot.pause()  # the frame with the results is drawn before the next query
+            await pilot.pause()  # the frame is finished before the next keystroke
             shown.clear()
             box.value = ""
             await shown_for("")
+            await pilot.pause()
         await pilot.press("q")
     return latencies, after_timer
 
@@ -974,11 +976,19 @@ def section_typing(ctx: Context) -> dict[str, Any]:
     engine.close()
     queries = make_queries(ctx, actor_ids)
     shown: list[tuple[float, str]] = []
-    original = ResultsList.show
+    arrived: list[str] = []
+    original, original_render = ResultsList.show, ResultsList.render_lines
 
-    def show(self: ResultsList, results: Any) -> None:  # records when a page reaches the list
+    def show(self: ResultsList, results: Any) -> None:  # a page reaches the list
         original(self, results)
-        shown.append((time.perf_counter(), results.query))
+        arrived.append(results.query)
+
+    def render_lines(self: ResultsList, crop: Any) -> Any:  # and is drawn
+        lines = original_render(self, crop)
+        if arrived:
+            shown.append((time.perf_counter(), arrived.pop()))
+            arrived.clear()
+        return lines
 
     settled: list[float] = []
     original_settled = SearchBar._settled
@@ -988,6 +998,7 @@ def section_typing(ctx: Context) -> dict[str, Any]:
         original_settled(self)
 
     ResultsList.show = show  # type: ignore[method-assign]
+    ResultsList.render_lines = render_lines  # type: ignore[method-assign]
     SearchBar._settled = settle  # type: ignore[method-assign]
     out: dict[str, Any] = {}
     try:
@@ -1008,6 +1019,7 @@ def section_typing(ctx: Context) -> dict[str, Any]:
         out["bundled_after_timer"] = summary_ms(after_timer)
     finally:
         ResultsList.show = original  # type: ignore[method-assign]
+        ResultsList.render_lines = original_render  # type: ignore[method-assign]
         SearchBar._settled = original_settled  # type: ignore[method-assign]
     return out
 
