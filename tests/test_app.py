@@ -783,6 +783,68 @@ async def test_hard_wrapped_wire_text_is_reflowed_and_an_undated_article_says_so
         prompt = screen.results.get_option_at_index(0).prompt
         assert isinstance(prompt, Content)
         snippet = str(prompt).splitlines()[-1]
-        assert "temporao. The dry period means" in snippet and "  " not in snippet
+        assert snippet.startswith("…The dry period means") and "  " not in snippet
         marked = [str(prompt)[span.start : span.end] for span in prompt.spans]
         assert marked[-1] == "dry period"  # the hit, after the title and meta styles
+
+
+async def test_each_result_is_a_few_rows_with_its_first_hit_on_screen(
+    app: AfreaderApp,
+) -> None:
+    """Title; date and source; the spellings an actor query matched; the snippet: rows cut
+    with an ellipsis, never wrapped, but for the spellings, all shown. The snippet starts a
+    few words before its first hit, so the hit shows in a narrow list."""
+    async with app.run_test(size=(90, 40)) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Punjshir OR Dostum")
+        results = screen.results
+        assert results.option_count == 5
+        width = results.scrollable_content_region.width
+        assert width < 40  # narrower than the snippets
+        row = 0
+        for index in range(results.option_count):
+            prompt = results.get_option_at_index(index).prompt
+            assert isinstance(prompt, Content)
+            _title, meta, *matched, snippet = str(prompt).split("\n")
+            assert re.match(r"\d{4}(-\d\d){0,2} · ", meta)  # the date first: it is never cut
+            assert matched and matched[0].startswith("matched: ")
+            assert all(len(line) <= width for line in matched), (width, matched)
+            spellings = " ".join(line.strip() for line in matched).removeprefix("matched: ")
+            assert all(name.strip() for name in spellings.split(", "))
+            for offset, line in enumerate(matched, 2):
+                assert results.render_line(row + offset).text.strip() == line.strip()
+            row += 2 + len(matched)
+            shown = results.render_line(row).text
+            start = len(str(prompt)) - len(snippet)
+            hits = [str(prompt)[s.start : s.end] for s in prompt.spans if s.start >= start]
+            assert hits, snippet
+            assert hits[0] in shown, (shown, hits[0])
+            assert len(snippet) > width - 2 and shown.rstrip().endswith("…")
+            row += 1
+        assert results.virtual_size.height == row
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "want", "marked"),
+    [
+        ("short hit first", [(6, 9)], "short hit first", ["hit"]),
+        ("no hit at all here", [], "no hit at all here", []),
+        (
+            "…a long run of words before the hit and after it",
+            [(32, 35), (40, 45)],
+            "…the hit and after it",
+            ["hit", "after"],
+        ),
+        ("a" * 30 + " end", [(31, 34)], "…end", ["end"]),
+        ("x" * 40, [(30, 35)], "…" + "x" * 10, ["xxxxx"]),  # no word to start at
+    ],
+)
+def test_a_snippet_starts_a_few_words_before_its_first_hit(
+    text: str, spans: list[tuple[int, int]], want: str, marked: list[str]
+) -> None:
+    from tui.widgets.results import LEAD, led
+
+    got, moved = led(text, spans)
+    assert got == want
+    assert [got[s:e] for s, e in moved] == marked
+    assert not moved or moved[0][0] <= LEAD + 1

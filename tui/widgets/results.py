@@ -1,11 +1,18 @@
 """The results list: title, source, date and a one-line snippet with the hits highlighted.
 
+Each result is three rows (four or five with the spellings an actor query matched), none
+wrapped by the list (what does not fit ends in an ellipsis), so a screen shows ten results,
+and a new page is drawn without wrapping every snippet to the width.
+The snippet starts a few words before its first hit, so the hit is on screen however narrow
+the list.
+
 Results arrive a page at a time: when the highlight nears the end of what is loaded, the list
 asks for more (`MoreWanted`), so a query with 30,000 hits scrolls without loading them all.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,6 +37,9 @@ __all__ = ["ResultsList"]
 LOAD_AHEAD = 10
 MAX_AHEAD = 60
 
+# A snippet's first hit starts at most this many characters into its row.
+LEAD = 10
+
 
 def squeezed(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """A snippet with each run of spaces shown as one, and its hit spans moved to match.
@@ -51,6 +61,22 @@ def squeezed(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tup
     return "".join(kept), moved
 
 
+def led(
+    text: str, spans: Sequence[tuple[int, int]], lead: int = LEAD
+) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet cut to begin at most `lead` characters (at a word) before its first hit."""
+    if not spans or spans[0][0] <= lead:
+        return text, list(spans)
+    first = spans[0][0]
+    cut = first - lead
+    space = text.find(" ", cut, first)
+    cut = space + 1 if space >= 0 else first
+    if text.startswith("…"):
+        cut = max(cut, 1)
+    shift = 1 - cut  # "…" + text[cut:]
+    return "…" + text[cut:], [(s + shift, e + shift) for s, e in spans if e > cut]
+
+
 class ResultsList(OptionList):
     """Search results; Enter opens the highlighted article."""
 
@@ -60,7 +86,7 @@ class ResultsList(OptionList):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"results--hit", "results--meta", "results--title"}
     DEFAULT_CSS = """
-    ResultsList { border: none; }
+    ResultsList { border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     ResultsList > .results--hit { text-style: bold reverse; color: $text-warning; }
     ResultsList > .results--meta { color: $text-muted; }
     ResultsList > .results--title { text-style: bold; }
@@ -98,6 +124,11 @@ class ResultsList(OptionList):
             self.add_options(o for o in options if o.id not in known)
         self.total = results.total
 
+    def _row_width(self) -> int:
+        """The cells a result's row has (0 before the list is laid out)."""
+        padding = self.get_component_styles("option-list--option").padding
+        return max(0, self.scrollable_content_region.width - padding.width)
+
     def _style(self, name: str) -> Style:
         return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
 
@@ -105,20 +136,32 @@ class ResultsList(OptionList):
         article = hit.article.article
         date = article.published.iso if article.published else "undated"
         source = article.source or "source unknown"
-        title = Content(visible(article.title)).stylize(self._style("results--title"))
-        meta = Content(visible(f"{source} · {date}")).stylize(self._style("results--meta"))
+        meta_style = self._style("results--meta")
+        rows = [
+            Content(visible(article.title)).stylize(self._style("results--title")),
+            Content(visible(f"{date} · {source}")).stylize(meta_style),
+        ]
+        width = self._row_width()
         if hit.matched:
-            meta = meta.append(
-                Content(visible(f" · matched: {', '.join(hit.matched)}")).stylize(
-                    self._style("results--meta")
-                )
+            # Every spelling the article uses, on as many rows as they need.
+            matched = visible(f"matched: {', '.join(hit.matched)}")
+            wrapped = (
+                textwrap.wrap(matched, width, subsequent_indent="  ", break_on_hyphens=False)
+                if width > 20
+                else [matched]
             )
+            rows.extend(Content(row).stylize(meta_style) for row in wrapped)
         text, spans = squeezed(hit.snippet.text, hit.snippet.spans)
+        if spans:
+            # In a narrow list, less before a long hit (a full name), so that all of it shows.
+            room = width - 2  # the ellipses at both ends
+            lead = LEAD if room <= 0 else max(0, min(LEAD, room - (spans[0][1] - spans[0][0])))
+            text, spans = led(text, spans, lead)
         snippet = Content(visible(text))
         hit_style = self._style("results--hit")
         for start, end in spans:
             snippet = snippet.stylize(hit_style, start, end)
-        return Content("\n").join([title, meta, snippet])
+        return Content("\n").join([*rows, snippet])
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
