@@ -848,3 +848,16 @@ def test_a_snippet_starts_a_few_words_before_its_first_hit(
     assert got == want
     assert [got[s:e] for s, e in moved] == marked
     assert not moved or moved[0][0] <= LEAD + 1
+
+
+async def test_what_start_up_made_is_kept_out_of_full_collections(app: AfreaderApp) -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 10_000  # modules, widgets, the open index
+        before = gc.get_freeze_count()
+        await search(app, pilot, "Dostum")
+        assert gc.get_freeze_count() <= before  # frozen once, at start-up
+    assert gc.get_freeze_count() == 0  # and let go when the app ends

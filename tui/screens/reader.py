@@ -9,6 +9,7 @@ handler drops results that are no longer wanted.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
@@ -147,6 +148,7 @@ class ReaderScreen(Screen[None]):
         self._build: BuildProcess | None = None
         self._refreshing = False
         self._change_noticed = False
+        self._frozen = False
 
     @property
     def reader_app(self) -> AfreaderApp:
@@ -229,6 +231,8 @@ class ReaderScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._build is not None:
             self._build.stop()  # committed batches stay; the next launch resumes
+        if self._frozen:
+            gc.unfreeze()
 
     @on(IndexProgressed)
     def _index_progressed(self, message: IndexProgressed) -> None:
@@ -256,6 +260,11 @@ class ReaderScreen(Screen[None]):
             # Not on the way to the first results: once they are on screen.
             self.set_timer(PROBLEMS_DELAY, lambda: self._count_problems(message.engine))
             self.set_interval(WATCH_SECONDS, self._check_corpus)
+            # What start-up made (modules, widgets, the open index) lives as long as the app:
+            # kept out of the garbage collector's full passes, which otherwise walked all of it
+            # every few searches, a pause of 20-40 ms between two keystrokes.
+            gc.freeze()
+            self._frozen = True
 
     @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
     def _count_problems(self, engine: Engine) -> None:
