@@ -21,6 +21,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, loa
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
 from index.highlight import Highlighter
 from index.paths import expand_user, index_dir_for
-from index.perthread import PerThread
+from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
 from index.store import MentionRef, Store, StoredArticle
@@ -863,7 +864,8 @@ class _TermCache:
         info = self._info(fieldname, tbytes)
         if info is None:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
-        return info
+        # A copy: Whoosh's MultiReader.term_info shifts the document ids of the one it gets.
+        return copy.copy(info)
 
     # For a word the segment does not hold, these two raise KeyError, as Whoosh's do.
     def frequency(self, fieldname: str, tbytes: bytes) -> Any:
@@ -897,14 +899,12 @@ def _open_searcher(ix: whoosh_index.Index) -> Searcher:
         reader = subsearcher.reader()
         if type(getattr(reader, "_terms", None)) is W3TermsReader:
             reader._terms = _TermCache(reader._terms)
-    averages: dict[tuple[str, Any], Any] = {}
-    average = searcher.avg_field_length
+    # Every field's, now (a closure over the searcher itself would be a reference cycle).
+    averages = {name: searcher.avg_field_length(name) for name in searcher.schema.names()}
 
     def avg_field_length(fieldname: str, default: Any = None) -> Any:
-        key = (fieldname, default)
-        if key not in averages:
-            averages[key] = average(fieldname, default)
-        return averages[key]
+        average = averages.get(fieldname)  # None: not a scored field
+        return default if average is None else average
 
     searcher.avg_field_length = avg_field_length
     return searcher
@@ -962,7 +962,12 @@ class Engine:
         self.root = index_dir_for(self.corpus, self.index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._lock = threading.Lock()
-        self._readings: PerThread[_Reading] = PerThread(self._open_reading, _Reading.close)
+        # Not `searcher.refresh()` when the index changed: Whoosh 2.7 then reuses the old
+        # segment readers, with their old deletions, and keeps segments merged away, so a
+        # changed article is found twice. A searcher that is not up to date is closed.
+        self._readings: Pool[_Reading] = Pool(
+            self._open_reading, _Reading.close, fresh=lambda r: r.searcher.up_to_date()
+        )
         self._expansions = _Expansions()
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
@@ -1072,26 +1077,33 @@ class Engine:
         return self._compiler
 
     def searcher(self) -> Searcher:
-        """This thread's searcher, refreshed when the index has changed."""
-        return self._current().searcher
+        """A new Whoosh searcher of the index as it now is, the caller's to close (for
+        inspection; the engine's own searches borrow pooled ones, see `searching`)."""
+        self._follow_rebuild()
+        assert self._ix is not None
+        return _open_searcher(self._ix)
 
-    def _current(self) -> _Reading:
-        """This thread's searcher and field lengths, refreshed when the index has changed."""
+    @contextmanager
+    def searching(self) -> Iterator[Searcher]:
+        """A searcher of the index as it now is, for the `with` block (Whoosh's API, for
+        inspection: the engine's own searches borrow one as this does)."""
+        with self._reading() as reading:
+            yield reading.searcher
+
+    @contextmanager
+    def _reading(self) -> Iterator[_Reading]:
+        """A searcher and the field lengths read through it, lent for one search."""
+        self._follow_rebuild()
+        with self._readings.lease() as reading:
+            yield reading
+
+    def _follow_rebuild(self) -> None:
         if self._ix is None:
             raise EngineError("the index is not open")
         if self.indexer.pointed_at() != self._generation_path:
             # Another process finished a rebuild: read the new generation (the old one is
             # being deleted; files this process has open stay readable until then).
             self.reopen()
-            assert self._ix is not None
-        reading = self._readings.get()
-        if not reading.searcher.up_to_date():
-            # Not `searcher.refresh()`: Whoosh 2.7 then reuses the old segment readers, with
-            # their old deletions, and keeps segments merged away, so a changed article is
-            # found twice. A new searcher reads the index as it now is.
-            self._readings.discard()
-            reading = self._readings.get()
-        return reading
 
     def _open_reading(self) -> _Reading:
         if self._ix is None:
@@ -1149,49 +1161,53 @@ class Engine:
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, sort)
         q = _expanding_once(q, self._expansions)
-        reading = self._current()
-        searcher = reading.searcher
-        top, total = self._top(reading, q, offset + limit, kwargs, check)
-        page = top[offset : offset + limit]
-        ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
-        stored = self.store.articles(ids)
-        entity_ids: set[str] = set(compiled.entity_ids | compiled.filter_ids) if compiled else set()
-        if actor is not None:
-            entity_ids.add(actor)
-        found = []
-        for (docnum, score), article_id in zip(page, ids, strict=True):
-            article = stored.get(article_id)
-            if article is None:  # indexed by Whoosh, not yet in the store: being updated
-                continue
-            mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
-            found.append((docnum, score, article, mentions))
-        if check is not None:
-            check()
-        highlighter = Highlighter(searcher, q, entity_ids, check)
-        spans = highlighter.page(
-            [
-                (docnum, "body", article.article.body, mentions)
-                for docnum, _, article, mentions in found
-            ]
-        )
-        hits = []
-        for (_, score, article, mentions), body_spans in zip(found, spans, strict=True):
-            matched = tuple(
-                sorted({m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold)
+        with self._reading() as reading:
+            searcher = reading.searcher
+            top, total = self._top(reading, q, offset + limit, kwargs, check)
+            page = top[offset : offset + limit]
+            ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
+            stored = self.store.articles(ids)
+            entity_ids: set[str] = (
+                set(compiled.entity_ids | compiled.filter_ids) if compiled else set()
             )
-            hits.append(
-                Hit(
-                    article,
-                    # Sorted by date, Whoosh gives the sort key as the score: no score then.
-                    score if compiled and sort == "relevance" else None,
-                    make_snippet(article.article.body, body_spans),
-                    matched,
+            if actor is not None:
+                entity_ids.add(actor)
+            found = []
+            for (docnum, score), article_id in zip(page, ids, strict=True):
+                article = stored.get(article_id)
+                if article is None:  # indexed by Whoosh, not yet in the store: being updated
+                    continue
+                mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
+                found.append((docnum, score, article, mentions))
+            if check is not None:
+                check()
+            highlighter = Highlighter(searcher, q, entity_ids, check)
+            spans = highlighter.page(
+                [
+                    (docnum, "body", article.article.body, mentions)
+                    for docnum, _, article, mentions in found
+                ]
+            )
+            hits = []
+            for (_, score, article, mentions), body_spans in zip(found, spans, strict=True):
+                matched = tuple(
+                    sorted(
+                        {m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold
+                    )
                 )
+                hits.append(
+                    Hit(
+                        article,
+                        # Sorted by date, Whoosh gives the sort key as the score: no score then.
+                        score if compiled and sort == "relevance" else None,
+                        make_snippet(article.article.body, body_spans),
+                        matched,
+                    )
+                )
+            shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
+            return SearchResults(
+                text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
             )
-        shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
-        return SearchResults(
-            text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
-        )
 
     @staticmethod
     def _top(
@@ -1243,13 +1259,13 @@ class Engine:
             return self.store.count()
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
-        searcher = self.searcher()
         allowed = kwargs.get("filter")
-        matched = _checked(searcher.docs_for_query(q), check)
-        if allowed is None:
-            return sum(1 for _ in matched)
-        keep = set(_checked(searcher.docs_for_query(allowed), check))
-        return sum(1 for docnum in matched if docnum in keep)
+        with self.searching() as searcher:
+            matched = _checked(searcher.docs_for_query(q), check)
+            if allowed is None:
+                return sum(1 for _ in matched)
+            keep = set(_checked(searcher.docs_for_query(allowed), check))
+            return sum(1 for docnum in matched if docnum in keep)
 
     @staticmethod
     def _whoosh_query(
@@ -1268,21 +1284,21 @@ class Engine:
         if not text.strip():
             return {"title": [], "body": []}
         compiled = self.compile(text)
-        searcher = self.searcher()
-        docnum = searcher.document_number(id=article.article.id)
-        if docnum is None:
-            return {"title": [], "body": []}
         entity_ids = compiled.entity_ids | compiled.filter_ids
-        highlighter = Highlighter(
-            searcher, _expanding_once(compiled.query, self._expansions), entity_ids
-        )
         mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
-        title, body = highlighter.page(
-            [
-                (docnum, "title", article.article.title, mentions),
-                (docnum, "body", article.article.body, mentions),
-            ]
-        )
+        with self.searching() as searcher:
+            docnum = searcher.document_number(id=article.article.id)
+            if docnum is None:
+                return {"title": [], "body": []}
+            highlighter = Highlighter(
+                searcher, _expanding_once(compiled.query, self._expansions), entity_ids
+            )
+            title, body = highlighter.page(
+                [
+                    (docnum, "title", article.article.title, mentions),
+                    (docnum, "body", article.article.body, mentions),
+                ]
+            )
         return {"title": title, "body": body}
 
     # --- entities and mentions ------------------------------------------------------------

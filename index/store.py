@@ -5,20 +5,19 @@ shows them, their content hashes (the manifest that says what is indexed), the m
 entities with offsets, the files already read, and the problems met while reading them.
 
 SQLite is in WAL mode, so readers in other processes keep working while one process writes.
-Each thread gets its own connection (Textual runs searches in thread workers), handed on to a
-later thread when its thread ends, with the pages it has cached.
+Each thread gets its own connection (Textual runs searches in thread workers).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
-from index.perthread import PerThread
 from index.records import FIELDS, Mention
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
@@ -99,7 +98,7 @@ class Store:
     def __init__(self, path: Path, create: bool = False) -> None:
         """Open a store; `create` makes its tables (readers never write)."""
         self.path = path
-        self._connections = PerThread(self._connect, sqlite3.Connection.close)
+        self._local = threading.local()
         if create:
             self.db.executescript(_SCHEMA)
             with self.transaction() as db:
@@ -110,16 +109,12 @@ class Store:
     @property
     def db(self) -> sqlite3.Connection:
         """This thread's connection."""
-        return self._connections.get()
-
-    def _connect(self) -> sqlite3.Connection:
-        # check_same_thread=False: a connection moves to another thread only once the thread
-        # that used it has ended (see index.perthread), never two at once.
-        connection = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
         return connection
 
     @contextmanager
@@ -135,9 +130,11 @@ class Store:
         db.execute("COMMIT")
 
     def close(self) -> None:
-        """Close this thread's connection and the idle ones (the connections other threads
-        hold close when those threads end)."""
-        self._connections.clear()
+        """Close this thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
 
     # --- meta -----------------------------------------------------------------------------
 
