@@ -262,9 +262,9 @@ class ReaderScreen(Screen[None]):
             self.set_interval(WATCH_SECONDS, self._check_corpus)
             # What start-up made (modules, widgets, the open index) lives as long as the app:
             # kept out of the garbage collector's full passes, which otherwise walked all of it
-            # every few searches, a pause of 20-40 ms between two keystrokes. (Collected first,
-            # so that no garbage is kept for good.)
-            gc.collect()
+            # every few searches, a pause of 20-40 ms between two keystrokes. (Not collected
+            # first: that would be such a pause, just as the person starts to type; the little
+            # garbage there is now is kept.)
             gc.freeze()
             self._frozen = True
 
