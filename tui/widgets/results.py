@@ -113,7 +113,10 @@ class ResultsList(OptionList):
 
     def show(self, results: SearchResults) -> None:
         """Show a first page (replacing what was there) or append a later one."""
-        options = [Option(self._prompt(hit), id=hit.article.article.id) for hit in results.hits]
+        width = self._row_width()  # once for the page
+        options = [
+            Option(self._prompt(hit, width), id=hit.article.article.id) for hit in results.hits
+        ]
         if results.offset == 0:
             self.set_options(options)
             self._asked_for = -1
@@ -132,7 +135,7 @@ class ResultsList(OptionList):
     def _style(self, name: str) -> Style:
         return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
 
-    def _prompt(self, hit: Hit) -> Content:
+    def _prompt(self, hit: Hit, width: int) -> Content:
         article = hit.article.article
         date = article.published.iso if article.published else "undated"
         source = article.source or "source unknown"
@@ -141,7 +144,6 @@ class ResultsList(OptionList):
             Content(visible(article.title)).stylize(self._style("results--title")),
             Content(visible(f"{date} · {source}")).stylize(meta_style),
         ]
-        width = self._row_width()
         if hit.matched:
             # Every spelling the article uses, on as many rows as they need.
             matched = visible(f"matched: {', '.join(hit.matched)}")
