@@ -583,9 +583,9 @@ async def test_corpus_changes_while_open_are_noticed_and_refreshed(tmp_path: Pat
             "---\ntitle: A new report from Punjshir\npublished: '2022-05-01'\n---\n\nFighting in Punjshir.\n",
             encoding="utf-8",
         )
-        screen._check_corpus()
+        screen.keeper._check_corpus()
         await settle(app, pilot)
-        assert screen._change_noticed
+        assert screen.keeper.change_noticed
         assert any("corpus changed" in (n.title or "") for n in app._notifications)
         await pilot.press("r")
         await settle(app, pilot)

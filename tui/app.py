@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify, SeverityLevel
 
 from tui.commands import ReaderCommands
 from tui.screens.help import HelpScreen
@@ -63,7 +64,33 @@ class AfreaderApp(App[None]):
         return self.corpus, self.index_dir
 
     def on_mount(self) -> None:
-        self.push_screen(ReaderScreen())
+        # The screen gets a factory, not the app: it never reaches back for it.
+        self.push_screen(ReaderScreen(self.make_engine, self.index_location, self.show_timings))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, never parsed as markup: its text is data (`markup` is ignored)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _on_notify(self, event: Notify) -> None:
+        # Where a notification joins the list (Textual's handler): the same notice again
+        # replaces the one on screen, restarting its time, instead of stacking a copy.
+        notice = event.notification
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (
+                notice.message,
+                notice.title,
+                notice.severity,
+            ):
+                self._unnotify(shown, refresh=False)
+        super()._on_notify(event)
 
     def action_help(self) -> None:
         """Show every key."""

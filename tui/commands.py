@@ -9,16 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from tui.screens.reader import ReaderScreen
 from tui.text import visible
-
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
 
 __all__ = ["ReaderCommands"]
 
@@ -42,8 +39,6 @@ class ReaderCommands(Provider):
     @property
     def reader(self) -> ReaderScreen | None:
         """The reader screen, when it is the one the palette was opened over."""
-        from tui.screens.reader import ReaderScreen
-
         screen = self.screen
         return screen if isinstance(screen, ReaderScreen) else None
 

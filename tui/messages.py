@@ -66,12 +66,14 @@ class IndexReady(Message):
         report: UpdateReport | None,
         key: SearchKey | None = None,
         page: SearchResults | None = None,
+        notices: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.engine = engine
         self.report = report
         self.key = key
         self.page = page
+        self.notices = notices or []
 
 
 class IndexFailed(Message):

@@ -1,17 +1,35 @@
-"""Where the reader is: the hit and mention pointers, and the way back.
+"""Where the reader is: the marks of an article, the hit and mention pointers, the way back.
 
-Plain Python, no widgets: the screen asks it what to mark and where to go.
+Plain Python, no widgets: the screen asks it what to mark, where to go and how to say where
+the reader is; the article pane only draws the marks it is given.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tui.widgets.article import Mark
+if TYPE_CHECKING:
+    from corpus import Entity
+    from index import Mention, MentionRef, StoredArticle
 
-__all__ = ["History", "MarkCursor", "Place"]
+__all__ = ["History", "Mark", "MarkCursor", "Navigator", "Place", "query_actor"]
 
 _FIELD_ORDER = {"title": 0, "body": 1}
+# Past the end of any body: searching backwards from the article's edge starts here.
+_END = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span to mark: in `field` ("title" or "body"), of `kind` ("hit" or "mention")."""
+
+    field: str
+    start: int
+    end: int
+    kind: str
 
 
 @dataclass(slots=True)
@@ -61,6 +79,107 @@ class MarkCursor:
         return f"{noun} {self.index + 1} of {len(self.marks)}"
 
 
+class Navigator:
+    """The hits of the query and the mentions of the chosen actor in the open article.
+
+    `last_moved` says which pointer the person moved last: its mark is the current one.
+    """
+
+    def __init__(self) -> None:
+        self.hits = MarkCursor()
+        self.mentions = MarkCursor()
+        self.article_mentions: list[Mention] = []
+        self.last_moved = "hit"
+
+    def load(
+        self, hits: dict[str, list[tuple[int, int]]], mentions: list[Mention], actor: str | None
+    ) -> None:
+        """A newly shown article's hits and mentions (pointers cleared)."""
+        self.article_mentions = mentions
+        self.hits.reset(
+            [Mark(name, s, e, "hit") for name in ("title", "body") for s, e in hits[name]]
+        )
+        self.choose(actor)
+
+    def clear(self) -> None:
+        """No article: nothing to mark."""
+        self.load({"title": [], "body": []}, [], None)
+
+    def choose(self, actor: str | None) -> None:
+        """Mark the mentions of another actor (pointer cleared)."""
+        self.mentions.reset(
+            [
+                Mark(m.field, m.start, m.end, "mention")
+                for m in self.article_mentions
+                if m.entity_id == actor
+            ]
+        )
+
+    def actors(self) -> list[str]:
+        """The actors the article mentions, most mentioned first (ties: first mentioned)."""
+        counts: dict[str, int] = {}
+        for mention in self.article_mentions:
+            counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+        return sorted(counts, key=lambda entity_id: -counts[entity_id])
+
+    def move(self, kind: str, forward: bool) -> Mark | None:
+        """Step the hit or mention pointer; the mark moved to, or None at the end."""
+        mark = (self.hits if kind == "hit" else self.mentions).step(forward)
+        if mark is not None:
+            self.last_moved = kind
+        return mark
+
+    def point_at_mention(self, field_name: str, start: int) -> Mark | None:
+        """Point at the mention at (or after) an offset."""
+        self.last_moved = "mention"
+        return self.mentions.point_at(field_name, start)
+
+    def marks(self) -> tuple[list[Mark], Mark | None]:
+        """Every mark to draw, and the current one."""
+        current = self.hits.current if self.last_moved == "hit" else self.mentions.current
+        return [*self.hits.marks, *self.mentions.marks], current
+
+    def edge_ref(self, article: StoredArticle, actor: str, forward: bool) -> MentionRef:
+        """Where to search on from for the next (previous) mention in another article: the
+        current mention, or the article's edge."""
+        from index import MentionRef
+        from index.store import sort_key
+
+        mark = self.mentions.current
+        if mark is not None:
+            field_name, start = mark.field, mark.start
+        elif forward:
+            field_name, start = "body", _END
+        else:
+            field_name, start = "title", -1
+        key = sort_key(article.article.published)
+        return MentionRef(actor, article.n, article.article.id, key, field_name, start, start)
+
+    def position(
+        self,
+        actor_name: str | None,
+        article_numbers: list[int] | None,
+        article_n: int | None,
+    ) -> str:
+        """The position line: `hit 3 of 12 │ Dostum: mention 2 of 4 in this article · article
+        3 of 5`."""
+        parts = []
+        hits = self.hits.describe("hit")
+        if hits:
+            parts.append(hits)
+        if actor_name is not None:
+            where = self.mentions.describe("mention") or "no mention"
+            line = f"{actor_name}: {where} in this article"
+            if article_numbers and article_n in article_numbers:
+                line += (
+                    f" · article {article_numbers.index(article_n) + 1} of {len(article_numbers)}"
+                )
+            elif article_numbers:
+                line += f" · {len(article_numbers)} articles"
+            parts.append(line)
+        return " │ ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A place to come back to: an article, how far down it was, and what was pointed at."""
@@ -90,3 +209,20 @@ class History:
 
     def __len__(self) -> int:
         return len(self._places)
+
+
+_ACTOR_FIELD = re.compile(r'(?<![\w-])actor:(?:"([^"]+)"|([^\s()"]+))', re.IGNORECASE)
+
+
+def query_actor(query: str, lookup: Callable[[str], list[Entity]]) -> str | None:
+    """The actor a query names: its `actor:` field, or the whole query when it is a spelling
+    of exactly one actor (`Salih`, `Abdul Rashid Dostum`); None otherwise."""
+    found = _ACTOR_FIELD.search(query)
+    if found is not None:
+        entities = lookup(found.group(1) or found.group(2))
+        return entities[0].id if entities else None
+    words = query.strip().strip('"').strip()
+    if not words or any(c in words for c in ':*?~()[]"'):
+        return None
+    entities = lookup(words)
+    return entities[0].id if len(entities) == 1 else None

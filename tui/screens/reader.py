@@ -2,23 +2,23 @@
 
 Widgets never talk to each other: each posts a message (`SearchBar.QueryChanged`,
 `ResultsList.ArticleChosen`, `EntitySidebar.ActorChosen`) and this screen calls methods on the
-others. Everything slow (opening the index, searches, loading an article, finding the next
-mention in another article) runs in a thread worker that only posts a message back; the
-handler drops results that are no longer wanted.
+others. The search state (`query_text`, `sort`, `actor_filter`, `actor`) is reactive: setting
+it searches again or re-marks the article, and the position line follows. Opening the index
+and watching the corpus live in `tui/opening.py`, where the reader is in an article in
+`tui/navigation.py`. Everything slow runs in a thread worker that only posts a message back;
+the handler drops results that are no longer wanted.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -37,128 +37,49 @@ from tui.messages import (
     SearchKey,
     Target,
 )
-from tui.navigation import History, MarkCursor, Place
-from tui.text import visible
-from tui.widgets.article import ArticleView, Mark
+from tui.navigation import Mark, Place, query_actor
+from tui.opening import EngineFactory, IndexKeeper, Location, fetch_page
+from tui.screens.reader_base import ReaderBase
+from tui.text import safe
+from tui.widgets.article import ArticleView
 from tui.widgets.build_panel import BuildPanel
 from tui.widgets.footer import KeysFooter
 from tui.widgets.results import ResultsList
-from tui.widgets.search_bar import FilterChip, SearchBar
+from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import EntitySidebar
 
 if TYPE_CHECKING:
-    from index import Engine, Mention, MentionRef, SearchResults, StoredArticle
-    from index.subprocess_build import BuildProcess
-    from tui.app import AfreaderApp
+    from index import Engine, MentionRef
 
 __all__ = ["ReaderScreen"]
 
-# The first page is what a person sees at once; later pages load as the highlight nears them.
-FIRST_PAGE = 20
-# Later pages are larger: a page's cost is mostly finding and ranking every hit, not its size.
-PAGE_SIZE = 100
-# How often the corpus is checked for changes while the app is open (sizes and times only).
-WATCH_SECONDS = 5.0
 # Articles that could not be read are counted (and said) this long after the index opens.
 PROBLEMS_DELAY = 1.0
+# A search still running after this long says so (a quicker one would only flicker).
+BUSY_DELAY = 0.15
+# The narrowest article pane worth reading; the sidebar gives way below it.
+MIN_ARTICLE_WIDTH = 20
+# The sidebar collapses by itself below this width, unless `e` pinned it open.
+SIDEBAR_WIDTH = 100
 
 
-def _binding(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip, id=f"reader.{action}")
-
-
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderBase):
     """Search, read, and jump between the mentions of an actor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("slash", "focus_search", "Search", "Put the cursor in the search box"),
-        _binding("n", "next_hit", "Next hit", "Go to the next hit of the query in the article"),
-        Binding(
-            "N",
-            "previous_hit",
-            "Prev hit",
-            show=False,
-            tooltip="Go to the previous hit",
-            id="reader.previous_hit",
-            key_display="N",
-        ),
-        _binding(
-            "right_square_bracket",
-            "next_mention",
-            "Next mention",
-            "Next mention of the chosen actor, on into later articles",
-        ),
-        _binding(
-            "left_square_bracket",
-            "previous_mention",
-            "Prev mention",
-            "Previous mention of the chosen actor, back into earlier articles",
-            show=False,
-        ),
-        _binding(
-            "m", "mentions_view", "Mentions", "Every mention of the chosen actor across the corpus"
-        ),
-        _binding(
-            "f", "filter_actor", "Filter", "Show only the articles that mention the chosen actor"
-        ),
-        _binding("s", "toggle_sort", "Sort", "Sort results by relevance or by date", show=False),
-        _binding("e", "toggle_sidebar", "Entities", "Show or hide the entity sidebar", show=False),
-        _binding(
-            "p", "problems", "Problems", "Articles that could not be read, and why", show=False
-        ),
-        _binding("r", "refresh", "Refresh", "Re-read the corpus and update the index", show=False),
-        _binding(
-            "backspace,alt+left",
-            "back",
-            "Back",
-            "Go back to where you were before the last jump",
-            show=False,
-        ),
-        _binding(
-            "escape",
-            "escape",
-            "Back out",
-            "Close the view, clear the filter, return to the search box",
-            show=False,
-        ),
-    ]
+    keeper = getters.query_one(IndexKeeper)
 
-    search_bar = getters.query_one("#search", SearchBar)
-    results = getters.query_one("#results", ResultsList)
-    article_view = getters.query_one("#article", ArticleView)
-    sidebar = getters.query_one("#entities", EntitySidebar)
-    position = getters.query_one("#position", Static)
-    build_panel = getters.query_one("#building", BuildPanel)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.engine: Engine | None = None
-        self.query_text = ""
-        self.sort = "relevance"
-        self.actor_filter: str | None = None
-        self.actor: str | None = None
-        self.hits = MarkCursor()
-        self.mentions = MarkCursor()
-        self.article_mentions: list[Mention] = []
-        self.actor_articles: dict[str, list[int]] = {}
-        self.history = History()
-        self._last_moved = "hit"
+    def __init__(
+        self, make_engine: EngineFactory, location: Location, show_timings: bool = True
+    ) -> None:
+        super().__init__(make_engine, location, show_timings)
         self._hits_query = ""
         self._sorted_by = "date"
-        self._build: BuildProcess | None = None
-        self._refreshing = False
-        self._change_noticed = False
         self._frozen = False
-
-    @property
-    def reader_app(self) -> AfreaderApp:
-        """The app, typed."""
-        from tui.app import AfreaderApp
-
-        assert isinstance(self.app, AfreaderApp)
-        return self.app
+        self._busy_timer: Timer | None = None
+        self._held: SearchFinished | None = None
 
     def compose(self) -> ComposeResult:
+        yield IndexKeeper(self._make_engine, self._location)
         yield SearchBar(id="search")
         yield BuildPanel(id="building")
         with Horizontal(id="main"):
@@ -171,68 +92,31 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.search_bar.input.focus()
         # After the first frame: the worker imports Whoosh, which holds the GIL while it runs.
-        self.call_after_refresh(self._open_index, self._key())
+        self.call_after_refresh(self.keeper.open, self._key())
 
     def on_resize(self) -> None:
-        narrow = self.size.width < 100
-        self.sidebar.set_class(narrow and not self.sidebar.has_class("-pinned"), "-hidden")
+        self._lay_out()
 
-    # --- the index --------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _open_index(self, key: SearchKey | None = None) -> None:
-        """Open the index; build or update it first, in a separate process, if it is stale.
-
-        With a `key`, the first page of its results is fetched here too, so that it is on
-        screen as soon as the index is open (at launch: the newest articles, listed first from
-        the store alone, before Whoosh is imported).
-        """
-        if key is not None and not key.query.strip() and key.actor is None:
-            from index.peek import newest_page
-
-            early = newest_page(*self.reader_app.index_location(), FIRST_PAGE)
-            if early is not None:
-                self.post_message(SearchFinished(key, early))
-
-        from corpus import CorpusError, GazetteerError
-        from index import BuildProgress, EngineError, QueryError
-
-        def progressed(progress: BuildProgress) -> None:
-            self.post_message(IndexProgressed(progress))
-
-        try:
-            engine = self.reader_app.make_engine()
-            report = None
-            if not engine.is_fresh():
-                from index.subprocess_build import BuildFailed, BuildProcess
-
-                engine.prepare_root()
-                self._build = BuildProcess(engine.corpus, engine.index_root)
-                try:
-                    report = self._build.wait(progressed)
-                    if report.repaired:
-                        engine.notices.append(f"{report.repaired}; it was rebuilt")
-                except BuildFailed as error:
-                    if engine.indexer.current() is None:
-                        raise EngineError(str(error)) from None
-                    self.post_message(IndexFailed(str(error), fatal=False))
-                finally:
-                    self._build = None
-            engine.reopen()
-        except (CorpusError, GazetteerError, EngineError, OSError) as error:
-            self.post_message(IndexFailed(str(error)))
-            return
-        page = None
-        if key is not None:
-            with suppress(QueryError):  # the search that follows says what is wrong
-                page = self._fetch_page(engine, key)
-        self.post_message(IndexReady(engine, report, key, page))
+    def _lay_out(self) -> None:
+        """Collapse the sidebar when it does not fit, whatever was toggled: below 100 columns
+        unless pinned open with `e`, and always when the article would be too narrow to read."""
+        size, viewport = self.size, self.app.size
+        pinned = self.sidebar.has_class("-pinned")
+        results = self.results.styles
+        taken = max(
+            results.width.resolve(size, viewport) if results.width else 0,
+            results.min_width.resolve(size, viewport) if results.min_width else 0,
+        )
+        sidebar = self.sidebar.styles.width
+        taken += sidebar.resolve(size, viewport) if sidebar else 0
+        fits = size.width - taken >= MIN_ARTICLE_WIDTH
+        self.sidebar.set_class(not ((pinned or size.width >= SIDEBAR_WIDTH) and fits), "-hidden")
 
     def on_unmount(self) -> None:
-        if self._build is not None:
-            self._build.stop()  # committed batches stay; the next launch resumes
         if self._frozen:
             gc.unfreeze()
+
+    # --- the index --------------------------------------------------------------------------
 
     @on(IndexProgressed)
     def _index_progressed(self, message: IndexProgressed) -> None:
@@ -240,26 +124,21 @@ class ReaderScreen(Screen[None]):
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
-        first = self.engine is None
+        first = self.keeper.opened(message.engine)
         self.engine = message.engine
-        self._refreshing = False
-        self._change_noticed = False
         self.build_panel.finish()
         if not first and self.article_view.article is not None:
             self._hits_query = "\0"  # the article's hits and mentions may have changed
         page = message.page
-        if page is not None and message.key == self._key():
-            self._search_finished(SearchFinished(message.key, page))
+        if page is not None and self._wanted(message.key):
+            self._search_finished(SearchFinished(message.key, page))  # type: ignore[arg-type]
         else:
             self._search_now()
-
-        for notice in message.engine.notices:
-            self.notify(visible(notice), title="Index", severity="warning", timeout=12)
-        message.engine.notices.clear()
+        for notice in message.notices:
+            self.say(notice, title="Index", severity="warning", timeout=12)
         if first:
             # Not on the way to the first results: once they are on screen.
             self.set_timer(PROBLEMS_DELAY, lambda: self._count_problems(message.engine))
-            self.set_interval(WATCH_SECONDS, self._check_corpus)
             # What start-up made (modules, widgets, the open index) lives as long as the app:
             # kept out of the garbage collector's full passes, which otherwise walked all of it
             # every few searches, a pause of 20-40 ms between two keystrokes. (Not collected
@@ -276,43 +155,24 @@ class ReaderScreen(Screen[None]):
     @on(ProblemsCounted)
     def _problems_counted(self, message: ProblemsCounted) -> None:
         if message.errors:
-            self.notify(
+            self.say(
                 f"{message.errors:,} article(s) could not be read: press p to see which and why.",
                 severity="warning",
                 timeout=8,
             )
 
-    def _check_corpus(self) -> None:
-        if self.engine is not None and not self._refreshing and not self._change_noticed:
-            self._watch(self.engine)
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def _watch(self, engine: Engine) -> None:
-        if not engine.is_fresh():
-            self.post_message(CorpusChanged())
-
     @on(CorpusChanged)
     def _corpus_changed(self) -> None:
-        if self._change_noticed or self._refreshing:
-            return
-        self._change_noticed = True
-        self.notify(
-            "Articles were added, changed or removed on disk. Press r to refresh.",
-            title="The corpus changed",
-            timeout=15,
-        )
-
-    def action_refresh(self) -> None:
-        """Re-read the corpus and update the index."""
-        if self._refreshing or self.engine is None:
-            return
-        self._refreshing = True
-        self.notify("Updating the index…", timeout=3)
-        self._open_index()
+        if self.keeper.notice_change():
+            self.say(
+                "Articles were added, changed or removed on disk. Press r to refresh.",
+                title="The corpus changed",
+                timeout=15,
+            )
 
     @on(ArticleVanished)
     async def _article_vanished(self, message: ArticleVanished) -> None:
-        self.notify(
+        self.say(
             f"The article {message.article_id!r} is no longer in the corpus.",
             severity="warning",
             timeout=8,
@@ -322,16 +182,13 @@ class ReaderScreen(Screen[None]):
             await self.article_view.show_notice(
                 "This article is no longer in the corpus: it was deleted, or its file changed."
             )
-            self.hits.reset([])
-            self.mentions.reset([])
+            self.nav.clear()
             self._update_position()
 
     @on(IndexFailed)
     def _index_failed(self, message: IndexFailed) -> None:
         if not message.fatal:
-            self.notify(
-                visible(message.message), title="Index not updated", severity="warning", timeout=10
-            )
+            self.say(message.message, title="Index not updated", severity="warning", timeout=10)
             return
         self.build_panel.fail(message.message)
 
@@ -339,19 +196,57 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.QueryChanged)
     def _query_changed(self, message: SearchBar.QueryChanged) -> None:
-        if message.query != self.query_text:
-            self.query_text = message.query
-            self._search_now()
+        held, self._held = self._held, None
+        if held is not None and message.query == self.query_text:
+            self._search_finished(held)  # typed and undone while its results arrived
+        self.query_text = message.query  # its watcher searches when it changed
+        if self.engine is None and message.query.strip():
+            self.search_bar.show_status(
+                safe(f"the index is being built: {message.query!r} is searched when it is ready")
+            )
         if message.submitted:
             self.results.focus()
+
+    def watch_query_text(self) -> None:
+        self._search_now()
+
+    def watch_sort(self) -> None:
+        self._search_now()
+
+    def watch_actor_filter(self, entity_id: str | None) -> None:
+        entity = self.engine.entity(entity_id) if (self.engine and entity_id) else None
+        self.search_bar.show_filter(entity.name if entity else entity_id)
+        self._search_now()
 
     def _key(self) -> SearchKey:
         return SearchKey(self.query_text, self.sort, self.actor_filter)
 
+    def _wanted(self, key: SearchKey | None) -> bool:
+        """Results are for the query in the box: not for an older one, and not while a newer
+        keystroke waits for its debounce (the box would show one query, the list another)."""
+        return key == self._key() and not self.search_bar.pending
+
     def _search_now(self) -> None:
-        if self.engine is not None:
-            self.workers.cancel_group(self, "page")  # pages of the previous results
-            self._search(self.engine, self._key())
+        if self.engine is None:
+            return
+        self.workers.cancel_group(self, "page")  # pages of the previous results
+        key = self._key()
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+        self._busy_timer = self.set_timer(BUSY_DELAY, lambda: self._still_searching(key))
+        self._search(self.engine, key)
+
+    def _still_searching(self, key: SearchKey) -> None:
+        """A slow search says so, instead of leaving the last query's count beside this one."""
+        self._busy_timer = None
+        if key == self._key():
+            self.search_bar.show_busy(key.query)
+
+    def _searched(self) -> None:
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        self.search_bar.show_busy(None)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, engine: Engine, key: SearchKey) -> None:
@@ -361,7 +256,7 @@ class ReaderScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            results = self._fetch_page(engine, key, cancelled=lambda: worker.is_cancelled)
+            results = fetch_page(engine, key, cancelled=lambda: worker.is_cancelled)
             if worker.is_cancelled:
                 return
             self.post_message(SearchFinished(key, results))
@@ -371,47 +266,71 @@ class ReaderScreen(Screen[None]):
         except SearchCancelled:
             return
 
-    @staticmethod
-    def _fetch_page(
-        engine: Engine,
-        key: SearchKey,
-        offset: int = 0,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> SearchResults:
-        """A page of results, with the exact total (from a worker)."""
-        return engine.search(
-            key.query,
-            offset=offset,
-            limit=FIRST_PAGE if offset == 0 else PAGE_SIZE,
-            sort=key.sort,
-            actor=key.actor,
-            cancelled=cancelled,
-        )
-
     @on(SearchFinished)
     def _search_finished(self, message: SearchFinished) -> None:
-        if message.key != self._key():
+        if not self._wanted(message.key):
+            if message.key == self._key() and message.results.offset == 0:
+                self._held = message  # shown if the pending keystroke leaves the query as it is
             return  # a newer query is in the box
         results = message.results
         self.results.show(results)
-        if results.offset == 0:
-            self._sorted_by = results.sort
-            self._show_count(results.total, results.seconds)
+        if results.offset != 0:
+            return
+        self._searched()
+        self._sorted_by = results.sort
+        self._show_count(results.total, results.seconds)
+        if results.total == 0:
+            self.call_later(self._nothing_found)
+            return
+        self._choose_query_actor()
         article = self.article_view.article
-        if results.offset == 0 and article is not None and self._hits_query != self.query_text:
+        if article is not None and self._hits_query != self.query_text:
             # The article stays; its hits are those of the new query.
             self._load_article(article.article.id, Target("keep"))
 
+    async def _nothing_found(self) -> None:
+        """No result: the article of another query does not stay open as if it matched."""
+        if self.article_view.article is not None:
+            await self.article_view.show_notice(self._empty_message())
+            self.nav.clear()
+            self._update_position()
+
+    def _empty_message(self) -> str:
+        if not self.query_text.strip() and self.actor_filter is None:
+            corpus = self.engine.corpus if self.engine is not None else None
+            where = str(corpus) if corpus is not None else "the bundled corpus"
+            return f"no articles found in {where}: afreader reads .md, .txt, .jsonl, .jsonl.gz"
+        return f"no articles match {self.query_text.strip()!r}" + (
+            " with the actor filter (Escape removes it)" if self.actor_filter else ""
+        )
+
     def _show_count(self, total: int, seconds: float) -> None:
+        if total == 0:
+            self.search_bar.show_status(safe(self._empty_message()))
+            return
         text = f"{total:,} article{'s' if total != 1 else ''}"
-        if self.reader_app.show_timings:
+        if self.show_timings:
             text += f" · {seconds * 1000:.0f} ms"
-        self.search_bar.show_status(f"{text} · by {self._sorted_by}")
+        self.search_bar.show_status(safe(f"{text} · by {self._sorted_by}"))
+
+    def _choose_query_actor(self) -> None:
+        """The query's own actor is the chosen one when the query names one."""
+        if self.engine is None:
+            return
+        entity_id = query_actor(self.query_text, self.engine.resolve_entity)
+        if entity_id is not None and entity_id != self.actor:
+            self.actor = entity_id
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
-        if message.key == self._key():
-            self.search_bar.show_status(message.message, error=True)
+        if message.key != self._key():
+            return
+        self._searched()
+        if len(message.key.query.strip()) < 2:
+            # One letter is not yet a search: nothing to say until there is something to search.
+            self.search_bar.show_status(safe(""))
+            return
+        self.search_bar.show_status(safe(message.message), error=True)
 
     @on(ResultsList.MoreWanted)
     def _more_wanted(self, message: ResultsList.MoreWanted) -> None:
@@ -427,7 +346,7 @@ class ReaderScreen(Screen[None]):
         worker = get_current_worker()
         # QueryError: the first page said what is wrong with the query.
         with suppress(QueryError, SearchCancelled):
-            results = self._fetch_page(engine, key, offset, lambda: worker.is_cancelled)
+            results = fetch_page(engine, key, offset, lambda: worker.is_cancelled)
             if not worker.is_cancelled:
                 self.post_message(SearchFinished(key, results))
 
@@ -479,23 +398,14 @@ class ReaderScreen(Screen[None]):
         )
         if not (keep and same):
             await self.article_view.show(message.article)
-        self.article_mentions = message.mentions
         self._hits_query = message.query
         self.sidebar.show(message.mentions, self.engine.gazetteer)
-        self.hits.reset(
-            [
-                Mark(field, s, e, "hit")
-                for field in ("title", "body")
-                for s, e in message.hits[field]
-            ]
-        )
-        self._reset_actor_marks()
+        self.nav.load(message.hits, message.mentions, self.actor)
         target = message.target
         if target.kind == "first-hit" and self.hits.marks:
-            self._move(self.hits, forward=True)
+            self._move("hit", forward=True)
         elif target.kind == "mention":
-            mark = self.mentions.point_at(target.field, target.start)
-            self._last_moved = "mention"
+            mark = self.nav.point_at_mention(target.field, target.start)
             self._refresh_marks(scroll_to=mark)
         elif target.kind == "scroll":
             self._refresh_marks()
@@ -503,48 +413,29 @@ class ReaderScreen(Screen[None]):
         else:
             self._refresh_marks()
 
-    def _reset_actor_marks(self) -> None:
-        self.mentions.reset(
-            [
-                Mark(m.field, m.start, m.end, "mention")
-                for m in self.article_mentions
-                if m.entity_id == self.actor
-            ]
-        )
-
     def _refresh_marks(self, scroll_to: Mark | None = None) -> None:
-        current = self.hits.current if self._last_moved == "hit" else self.mentions.current
-        self.article_view.set_marks([*self.hits.marks, *self.mentions.marks], current)
+        marks, current = self.nav.marks()
+        self.article_view.set_marks(marks, current)
         if scroll_to is not None:
             self.call_after_refresh(self.article_view.scroll_to_mark, scroll_to)
         self._update_position()
 
-    def _move(self, cursor: MarkCursor, forward: bool) -> bool:
-        mark = cursor.step(forward)
+    def _move(self, kind: str, forward: bool) -> bool:
+        mark = self.nav.move(kind, forward)
         if mark is None:
             return False
-        self._last_moved = "hit" if cursor is self.hits else "mention"
         self._refresh_marks(scroll_to=mark)
         return True
 
     def _update_position(self) -> None:
-        parts = []
-        hits = self.hits.describe("hit")
-        if hits:
-            parts.append(hits)
+        name = None
         if self.actor is not None and self.engine is not None:
             entity = self.engine.entity(self.actor)
             name = entity.name if entity else self.actor
-            where = self.mentions.describe("mention") or "no mention"
-            line = f"{name}: {where} in this article"
-            numbers = self.actor_articles.get(self.actor)
-            article = self.article_view.article
-            if numbers and article is not None and article.n in numbers:
-                line += f" · article {numbers.index(article.n) + 1} of {len(numbers)}"
-            elif numbers:
-                line += f" · {len(numbers)} articles"
-            parts.append(line)
-        self.position.update(" │ ".join(parts) if parts else "")
+        article = self.article_view.article
+        numbers = self.actor_articles.get(self.actor) if self.actor else None
+        line = self.nav.position(name, numbers, article.n if article else None)
+        self.position.update(safe(line))
 
     # --- actors and mentions ----------------------------------------------------------------
 
@@ -552,15 +443,12 @@ class ReaderScreen(Screen[None]):
     def _actor_chosen(self, message: EntitySidebar.ActorChosen) -> None:
         self.choose_actor(message.entity_id)
 
-    def choose_actor(self, entity_id: str) -> None:
-        """Make an entity the actor whose mentions are marked and jumped between."""
-        self.actor = entity_id
+    def watch_actor(self, entity_id: str | None) -> None:
+        if entity_id is None:
+            return
         self.sidebar.choose(entity_id)
-        self._reset_actor_marks()
-        if self.mentions.marks:
-            self._move(self.mentions, forward=True)
-        else:
-            self._refresh_marks()
+        self.nav.choose(entity_id)
+        self._refresh_marks()
         if self.engine is not None and entity_id not in self.actor_articles:
             self._count_actor_articles(self.engine, entity_id)
 
@@ -576,38 +464,14 @@ class ReaderScreen(Screen[None]):
 
     def _jump_mention(self, forward: bool) -> None:
         if self.actor is None:
-            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
+            self.pick_actor(lambda: self._jump_mention(forward))
             return
-        if self._move(self.mentions, forward):
+        if self._move("mention", forward):
             return
-        if self.engine is None:
-            return
-        ref = self._edge_ref(forward)
-        if ref is not None:
-            self._find_mention(self.engine, ref, forward)
-
-    def _edge_ref(self, forward: bool) -> MentionRef | None:
-        """A position to search from: the current mention, or the article's edge."""
-        from index import MentionRef
-
         article = self.article_view.article
-        if article is None or self.actor is None:
-            return None
-        key = self._sort_key(article)
-        mark = self.mentions.current
-        if mark is not None:
-            field, start = mark.field, mark.start
-        elif forward:
-            field, start = "body", 2**62
-        else:
-            field, start = "title", -1
-        return MentionRef(self.actor, article.n, article.article.id, key, field, start, start)
-
-    @staticmethod
-    def _sort_key(article: StoredArticle) -> str:
-        from index.store import sort_key
-
-        return sort_key(article.article.published)
+        if self.engine is None or article is None:
+            return
+        self._find_mention(self.engine, self.nav.edge_ref(article, self.actor, forward), forward)
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
     def _find_mention(self, engine: Engine, ref: MentionRef, forward: bool) -> None:
@@ -622,20 +486,19 @@ class ReaderScreen(Screen[None]):
         if message.ref is None:
             entity = self.engine.entity(message.entity_id) if self.engine else None
             name = entity.name if entity else message.entity_id
-            self.notify(
-                f"No {'later' if message.forward else 'earlier'} mention of {name}.", timeout=3
-            )
+            self.say(f"No {'later' if message.forward else 'earlier'} mention of {name}.", 3)
             return
         self.open_at_mention(message.ref)
+
+    def refresh_index(self) -> None:
+        """Re-read the corpus and update the index."""
+        if self.keeper.refresh_index():
+            self.say("Updating the index…", 3)
 
     def open_at_mention(self, ref: MentionRef) -> None:
         """Open an article with the pointer on one mention (remembering where we were)."""
         self._leave_mark()
-        if self.actor != ref.entity_id:
-            self.actor = ref.entity_id
-            self.sidebar.choose(ref.entity_id)
-            if self.engine is not None and ref.entity_id not in self.actor_articles:
-                self._count_actor_articles(self.engine, ref.entity_id)
+        self.actor = ref.entity_id
         self._load_article(ref.article_id, Target("mention", ref.field, ref.start))
 
     def go_to_actor(self, entity_id: str) -> None:
@@ -654,110 +517,15 @@ class ReaderScreen(Screen[None]):
         self._load_article(article_id, Target("first-hit"))
         self.article_view.focus()
 
-    # --- actions ----------------------------------------------------------------------------
-
-    def action_focus_search(self) -> None:
-        """Put the cursor in the search box."""
-        self.search_bar.input.focus()
-
-    def action_next_hit(self) -> None:
-        """Next hit of the query in this article."""
-        if not self._move(self.hits, True) and self.hits.marks:
-            self.notify("That was the last hit in this article.", timeout=2)
-
-    def action_previous_hit(self) -> None:
-        """Previous hit of the query in this article."""
-        if not self._move(self.hits, False) and self.hits.marks:
-            self.notify("That was the first hit in this article.", timeout=2)
-
-    def action_next_mention(self) -> None:
-        """Next mention of the chosen actor (into later articles)."""
-        self._jump_mention(True)
-
-    def action_previous_mention(self) -> None:
-        """Previous mention of the chosen actor (into earlier articles)."""
-        self._jump_mention(False)
-
-    def action_mentions_view(self) -> None:
-        """Every mention of the chosen actor, as keyword-in-context lines."""
-        if self.actor is None or self.engine is None:
-            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
-            return
-        from tui.screens.mentions import MentionsScreen
-
-        def chosen(ref: MentionRef | None) -> None:
-            if ref is not None:
-                self.open_at_mention(ref)
-                self.article_view.focus()
-
-        self.app.push_screen(MentionsScreen(self.engine, self.actor), chosen)
-
-    def action_filter_actor(self) -> None:
-        """Filter the results to the articles that mention the chosen actor (again to remove)."""
-        if self.actor_filter is not None:
-            self.set_actor_filter(None)
-        elif self.actor is None:
-            self.notify("Choose an actor first: Tab to the sidebar, then Enter.", timeout=4)
-        else:
-            self.set_actor_filter(self.actor)
-
-    def set_actor_filter(self, entity_id: str | None) -> None:
-        """Show only articles mentioning an entity (None: all)."""
-        self.actor_filter = entity_id
-        entity = self.engine.entity(entity_id) if (self.engine and entity_id) else None
-        self.search_bar.show_filter(entity.name if entity else entity_id)
-        self._search_now()
-
-    @on(FilterChip.Removed)
-    def _chip_removed(self) -> None:
-        self.set_actor_filter(None)
-
-    def action_toggle_sort(self) -> None:
-        """Sort by relevance or by date."""
-        self.sort = "date" if self.sort == "relevance" else "relevance"
-        self._search_now()
-
-    def action_toggle_sidebar(self) -> None:
-        """Show or hide the entity sidebar."""
-        hidden = not self.sidebar.has_class("-hidden")
-        self.sidebar.set_class(hidden, "-hidden")
-        self.sidebar.set_class(not hidden, "-pinned")
-
-    def action_problems(self) -> None:
-        """Articles that could not be read, and why."""
-        if self.engine is None:
-            return
-        from tui.screens.problems import ProblemsScreen
-
-        self.app.push_screen(ProblemsScreen(self.engine.problems()))
-
-    def action_back(self) -> None:
-        """Return to where you were before the last jump."""
-        place = self.history.pop()
-        if place is None:
-            self.notify("Nowhere to go back to.", timeout=2)
-            return
-        if place.actor is not None and place.actor != self.actor:
-            self.actor = place.actor
-            self.sidebar.choose(place.actor)
-        self._load_article(place.article_id, Target("scroll", scroll_y=place.scroll_y))
-
-    def action_escape(self) -> None:
-        """Step back: clear the filter, then return to the search box."""
-        if self.actor_filter is not None:
-            self.set_actor_filter(None)
-        elif self.focused is not self.search_bar.input:
-            self.search_bar.input.focus()
-
     # --- worker errors ----------------------------------------------------------------------
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(
+            self.say(
                 f"Something went wrong ({type(error).__name__}): {error}",
+                10,
                 title="afreader",
                 severity="error",
-                timeout=10,
             )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -20,12 +19,13 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
+from tui.navigation import Mark
 from tui.text import visible
 
 if TYPE_CHECKING:
     from index import StoredArticle
 
-__all__ = ["ArticleView", "Mark", "unwrapped"]
+__all__ = ["ArticleView", "Mark", "unwrapped"]  # Mark: re-exported from tui.navigation
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 # Newswire text is hard-wrapped: Reuters breaks its lines at about 70 columns and starts a
@@ -39,16 +39,6 @@ _SOFT_BREAK = re.compile(r"(?<=[^\n]{40})\n(?=\S)")
 def unwrapped(text: str) -> str:
     """The text with hard line breaks inside wrapped paragraphs shown as spaces (same length)."""
     return _SOFT_BREAK.sub(" ", text)
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A span to mark: in `field` ("title" or "body"), of `kind` ("hit" or "mention")."""
-
-    field: str
-    start: int
-    end: int
-    kind: str
 
 
 class Paragraph(Static):

@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from tui.text import safe
+
 __all__ = ["SearchBar"]
 
 # Typing runs at 5-8 keys a second (120-200 ms apart); a search of the bundled corpus takes a few
@@ -105,14 +107,30 @@ class SearchBar(Horizontal):
             self._timer = None
         self.post_message(self.QueryChanged(self.value, submitted=True))
 
-    def show_status(self, message: str | Content, error: bool = False) -> None:
+    @property
+    def pending(self) -> bool:
+        """A keystroke waits for its debounce: the query in the box is not yet searched."""
+        return self._timer is not None
+
+    def show_status(self, message: Content, error: bool = False) -> None:
         """Show a count and timing, or (with `error`) what is wrong with the query."""
         status = self.query_one("#search-status", Static)
         status.update(message)
         status.set_class(error, "-error")
+        status.set_class(False, "-busy")
+
+    def show_busy(self, query: str | None) -> None:
+        """Say that the search for `query` is running (None: it finished)."""
+        status = self.query_one("#search-status", Static)
+        if query is None:
+            status.set_class(False, "-busy")
+            return
+        status.update(safe(f"searching {query.strip()!r}…" if query.strip() else "searching…"))
+        status.set_class(False, "-error")
+        status.set_class(True, "-busy")
 
     def show_filter(self, label: str | None) -> None:
         """Show the actor filter as a chip, or hide it."""
         chip = self.query_one(FilterChip)
-        chip.update(Content(f"actor: {label} ✕") if label else Content(""))
+        chip.update(safe(f"actor: {label} ✕") if label else safe(""))
         chip.set_class(label is not None, "-active")

@@ -1,0 +1,335 @@
+"""The reader's state, its keys and its actions; `ReaderScreen` adds the message handlers.
+
+The state (`query_text`, `sort`, `actor_filter`, `actor`) is reactive: `ReaderScreen`'s
+watchers search again, show the filter chip or mark the actor's mentions when it changes, so
+an action only sets it. Every action is also a command in the palette (`tui/commands.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import getters
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.messages import Target
+from tui.navigation import History, MarkCursor, Navigator
+from tui.opening import EngineFactory, Location
+from tui.text import plain
+from tui.widgets.article import ArticleView
+from tui.widgets.build_panel import BuildPanel
+from tui.widgets.results import ResultsList
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.sidebar import EntitySidebar
+
+if TYPE_CHECKING:
+    from index import Engine, MentionRef
+
+__all__ = ["ReaderBase"]
+
+
+def _binding(
+    key: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    return Binding(
+        key,
+        action,
+        description,
+        show=show,
+        priority=priority,
+        tooltip=tooltip,
+        id=f"reader.{action}",
+    )
+
+
+class ReaderBase(Screen[None]):
+    """The reader's state, keys and actions (the handlers are `ReaderScreen`'s)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # A priority binding: `/` opens the box from anywhere, the box included, and is never
+        # typed into the query (Whoosh's syntax has no use for it).
+        _binding(
+            "slash",
+            "focus_search",
+            "Search",
+            "Search box, its text selected so typing replaces it",
+            priority=True,
+        ),
+        _binding("n", "next_hit", "Next hit", "Go to the next hit of the query in the article"),
+        Binding(
+            "N",
+            "previous_hit",
+            "Prev hit",
+            show=False,
+            tooltip="Go to the previous hit",
+            id="reader.previous_hit",
+            key_display="N",
+        ),
+        _binding(
+            "right_square_bracket",
+            "next_mention",
+            "Next mention",
+            "Next mention of the chosen actor, on into later articles",
+        ),
+        _binding(
+            "left_square_bracket",
+            "previous_mention",
+            "Prev mention",
+            "Previous mention of the chosen actor, back into earlier articles",
+            show=False,
+        ),
+        _binding(
+            "m", "mentions_view", "Mentions", "Every mention of the chosen actor across the corpus"
+        ),
+        _binding(
+            "f", "filter_actor", "Filter", "Show only the articles that mention the chosen actor"
+        ),
+        _binding("s", "toggle_sort", "Sort", "Sort results by relevance or by date", show=False),
+        _binding("e", "toggle_sidebar", "Entities", "Show or hide the entity sidebar", show=False),
+        _binding(
+            "p", "problems", "Problems", "Articles that could not be read, and why", show=False
+        ),
+        _binding("r", "refresh", "Refresh", "Re-read the corpus and update the index", show=False),
+        _binding(
+            "backspace,alt+left",
+            "back",
+            "Back",
+            "Go back to where you were before the last jump",
+            show=False,
+        ),
+        _binding(
+            "escape",
+            "escape",
+            "Back out",
+            "Step back: clear the filter, then clear the search box (ctrl+u clears it too),"
+            " then return to it",
+            show=False,
+        ),
+    ]
+
+    search_bar = getters.query_one("#search", SearchBar)
+    results = getters.query_one("#results", ResultsList)
+    article_view = getters.query_one("#article", ArticleView)
+    sidebar = getters.query_one("#entities", EntitySidebar)
+    position = getters.query_one("#position", Static)
+    build_panel = getters.query_one("#building", BuildPanel)
+
+    query_text = reactive("", init=False)
+    sort = reactive("relevance", init=False)
+    actor_filter: reactive[str | None] = reactive(None, init=False)
+    actor: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(
+        self, make_engine: EngineFactory, location: Location, show_timings: bool = True
+    ) -> None:
+        super().__init__()
+        self._make_engine = make_engine
+        self._location = location
+        self.show_timings = show_timings
+        self.engine: Engine | None = None
+        self.nav = Navigator()
+        self.actor_articles: dict[str, list[int]] = {}
+        self.history = History()
+
+    @property
+    def hits(self) -> MarkCursor:
+        """The query's hits in the open article."""
+        return self.nav.hits
+
+    @property
+    def mentions(self) -> MarkCursor:
+        """The chosen actor's mentions in the open article."""
+        return self.nav.mentions
+
+    # --- what ReaderScreen does -------------------------------------------------------------
+
+    def _load_article(self, article_id: str, target: Target) -> None:
+        raise NotImplementedError
+
+    def _jump_mention(self, forward: bool) -> None:
+        raise NotImplementedError
+
+    def _move(self, kind: str, forward: bool) -> bool:
+        raise NotImplementedError
+
+    def open_at_mention(self, ref: MentionRef) -> None:
+        """Open an article with the pointer on one mention."""
+        raise NotImplementedError
+
+    def refresh_index(self) -> None:
+        """Re-read the corpus and update the index."""
+        raise NotImplementedError
+
+    def say(
+        self,
+        message: str,
+        timeout: float = 5,
+        *,
+        title: str = "",
+        severity: str = "information",
+    ) -> None:
+        """A notification whose text is data: shown literally, every character visible."""
+        self.notify(
+            plain(message),
+            title=plain(title),
+            severity=severity,  # type: ignore[arg-type]
+            timeout=timeout,
+            markup=False,
+        )
+
+    # --- choosing an actor without the Tab dance ------------------------------------------
+
+    def actor_candidates(self) -> list[str]:
+        """The actors to offer: the query's own, then those of the open article."""
+        from tui.navigation import query_actor
+
+        found: list[str] = []
+        if self.engine is not None:
+            named = query_actor(self.query_text, self.engine.resolve_entity)
+            if named is not None:
+                found.append(named)
+        found.extend(a for a in self.nav.actors() if a not in found)
+        return found
+
+    def pick_actor(self, then: Callable[[], None]) -> None:
+        """Offer the actors at hand in a quick picker; `then` runs once one is chosen."""
+        if self.engine is None:
+            return
+        engine = self.engine
+        ids = self.actor_candidates()
+        if not ids:
+            self.say("Open an article (or search for an actor) to choose an actor.", 4)
+            return
+        from tui.screens.actor_picker import ActorPicker
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id is not None:
+                self.choose_actor(entity_id)
+                then()
+
+        actors = []
+        for entity_id in ids:
+            entity = engine.entity(entity_id)
+            actors.append((entity_id, entity.name if entity else entity_id))
+        self.app.push_screen(ActorPicker(actors, "Choose an actor (type to filter)"), chosen)
+
+    def choose_actor(self, entity_id: str) -> None:
+        """Make an entity the actor whose mentions are marked and jumped between."""
+        if self.actor == entity_id:
+            self.nav.choose(entity_id)  # the watcher would not run: start from the first again
+        self.actor = entity_id
+        if self.mentions.marks:
+            self._move("mention", True)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected (typing replaces it)."""
+        box = self.search_bar.input
+        box.focus()
+        box.select_all()
+
+    def action_next_hit(self) -> None:
+        """Next hit of the query in this article."""
+        if not self._move("hit", True) and self.hits.marks:
+            self.say("That was the last hit in this article.", 2)
+
+    def action_previous_hit(self) -> None:
+        """Previous hit of the query in this article."""
+        if not self._move("hit", False) and self.hits.marks:
+            self.say("That was the first hit in this article.", 2)
+
+    def action_next_mention(self) -> None:
+        """Next mention of the chosen actor (into later articles)."""
+        self._jump_mention(True)
+
+    def action_previous_mention(self) -> None:
+        """Previous mention of the chosen actor (into earlier articles)."""
+        self._jump_mention(False)
+
+    def action_mentions_view(self) -> None:
+        """Every mention of the chosen actor, as keyword-in-context lines."""
+        if self.engine is None:
+            return
+        if self.actor is None:
+            self.pick_actor(self.action_mentions_view)
+            return
+        from tui.screens.mentions import MentionsScreen
+
+        def chosen(ref: MentionRef | None) -> None:
+            if ref is not None:
+                self.open_at_mention(ref)
+                self.article_view.focus()
+
+        self.app.push_screen(MentionsScreen(self.engine, self.actor), chosen)
+
+    def action_filter_actor(self) -> None:
+        """Filter the results to the articles that mention the chosen actor (again to remove)."""
+        if self.actor_filter is not None:
+            self.actor_filter = None
+        elif self.actor is None:
+            self.pick_actor(self.action_filter_actor)
+        else:
+            self.actor_filter = self.actor
+
+    def set_actor_filter(self, entity_id: str | None) -> None:
+        """Show only articles mentioning an entity (None: all)."""
+        self.actor_filter = entity_id
+
+    def action_toggle_sort(self) -> None:
+        """Sort by relevance or by date."""
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the entity sidebar."""
+        hidden = not self.sidebar.has_class("-hidden")
+        self.sidebar.set_class(hidden, "-hidden")
+        self.sidebar.set_class(not hidden, "-pinned")
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        raise NotImplementedError
+
+    def action_problems(self) -> None:
+        """Articles that could not be read, and why."""
+        if self.engine is None:
+            return
+        from tui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.engine.problems()))
+
+    def action_refresh(self) -> None:
+        """Re-read the corpus and update the index."""
+        self.refresh_index()
+
+    def action_back(self) -> None:
+        """Return to where you were before the last jump."""
+        place = self.history.pop()
+        if place is None:
+            self.say("Nowhere to go back to.", 2)
+            return
+        if place.actor is not None:
+            self.actor = place.actor
+        self._load_article(place.article_id, Target("scroll", scroll_y=place.scroll_y))
+
+    def action_escape(self) -> None:
+        """Step back: clear the filter, then clear the search box, then return to it.
+
+        (Overlays close themselves on Escape: the help, the pickers, the mentions view.)
+        """
+        box = self.search_bar.input
+        if self.actor_filter is not None:
+            self.actor_filter = None
+        elif self.focused is box and box.value:
+            box.value = ""
+        elif self.focused is not box:
+            box.focus()
