@@ -15,6 +15,7 @@ from textual.worker import WorkerState
 
 from index import Engine
 from tui.app import AfreaderApp, make_app
+from tui.messages import SearchFinished, SearchKey
 from tui.screens.help import HelpScreen
 from tui.screens.mentions import MentionsScreen
 from tui.screens.problems import ProblemsScreen
@@ -153,37 +154,29 @@ async def test_typing_with_keys_searches_after_the_debounce(app: AfreaderApp) ->
         assert screen.results.option_count == 4
 
 
-async def test_the_debounce_counts_from_the_keystroke(
-    app: AfreaderApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_the_debounce_counts_from_the_keystroke(app: AfreaderApp) -> None:
     """A keystroke whose message reached the search box late (the screen was drawing) waits
-    only what is left of the debounce."""
-    delays: list[float] = []
+    only what is left of the debounce; one older than the whole debounce settles at once.
+    (How soon results follow a keystroke is measured in bench/, not asserted here.)"""
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        bar = reader(app).search_bar
-        set_timer = bar.set_timer
-
-        def timed(delay: float, *args: Any, **kwargs: Any) -> Any:
-            delays.append(delay)
-            return set_timer(delay, *args, **kwargs)
-
-        monkeypatch.setattr(bar, "set_timer", timed)
-        await pilot.press("N")
-        late = Input.Changed(bar.input, "No")
-        late.time -= DEBOUNCE_SECONDS * 2 / 3
-        bar.post_message(late)
-        await pilot.pause()
+        screen = reader(app)
+        bar = screen.search_bar
         with bar.input.prevent(Input.Changed):
-            bar.input.value = "Noo"
-        stale = Input.Changed(bar.input, "Noo")
-        stale.time -= DEBOUNCE_SECONDS * 2
+            bar.input.value = "No"
+        fresh = Input.Changed(bar.input, "No")
+        bar.post_message(fresh)
+        await pilot.pause()
+        assert bar.pending and screen.query_text == ""  # a fresh keystroke waits
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = "Noor"
+        stale = Input.Changed(bar.input, "Noor")
+        stale.time -= DEBOUNCE_SECONDS * 2  # it reached the box long after it was typed
         bar.post_message(stale)
         await pilot.pause()
-        assert len(delays) == 2  # the stale one settles at once
-        assert reader(app).query_text == "Noo"
-    assert DEBOUNCE_SECONDS * 0.8 < delays[0] <= DEBOUNCE_SECONDS
-    assert delays[1] < DEBOUNCE_SECONDS / 3 + 0.02
+        assert not bar.pending and screen.query_text == "Noor"  # settled without waiting
+        await settle(app, pilot)
+        assert status(screen).startswith("4 articles")
 
 
 async def test_stale_results_are_dropped(app: AfreaderApp) -> None:
@@ -861,3 +854,304 @@ async def test_what_start_up_made_is_kept_out_of_full_collections(app: AfreaderA
         await search(app, pilot, "Dostum")
         assert gc.get_freeze_count() <= before  # frozen once, at start-up
     assert gc.get_freeze_count() == 0  # and let go when the app ends
+
+
+# --- the keys a new user meets first (issue 12) --------------------------------------------
+
+
+def notices(app: AfreaderApp) -> list[str]:
+    """The notifications on screen."""
+    return [n.message for n in app._notifications]
+
+
+def box(screen: ReaderScreen) -> str:
+    """What the search box holds."""
+    return screen.search_bar.input.value
+
+
+async def test_slash_opens_the_box_and_is_never_typed(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        await pilot.press("slash", *"Dostum")  # the box has the focus at launch
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert box(screen) == "Dostum" and status(screen).startswith("5 articles")
+        screen.results.focus()
+        await pilot.press("slash", *"Ata")  # from another pane: typing replaces the query
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert app.focused is screen.search_bar.input
+        assert box(screen) == "Ata" and screen.query_text == "Ata"
+        await pilot.press("slash", *"Noor")  # in the box itself: selects, never inserted
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        assert box(screen) == "Noor"
+
+
+async def test_escape_in_the_box_clears_it_and_the_help_says_ctrl_u(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Punjshir")
+        assert screen.results.option_count == 1
+        await pilot.press("escape")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert box(screen) == "" and screen.results.option_count == 5
+        screen.results.focus()
+        await pilot.press("escape")
+        assert app.focused is screen.search_bar.input
+        screen.results.focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert any("ctrl+u" in does for _, does, _ in app.screen.rows)
+
+
+async def test_results_never_replace_a_query_still_being_typed(app: AfreaderApp) -> None:
+    """Bug 2: the results of an older query (the index-ready page, the newest articles)
+    arriving while newer keystrokes wait for their debounce did not belong to the box."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Panj*")
+        engine = screen.engine
+        assert engine is not None and screen.results.option_count == 1
+        await pilot.press("ctrl+u", *"Taleban")
+        assert screen.search_bar.pending
+        # The first page for the empty query, as the index-ready handler delivers it.
+        newest = engine.search("", limit=20)
+        screen.post_message(SearchFinished(SearchKey("", screen.sort, None), newest))
+        await pilot.pause()
+        assert screen.results.option_count == 1  # not the newest articles
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert box(screen) == "Taleban" and screen.query_text == "Taleban"
+        assert status(screen).startswith(f"{engine.search('Taleban').total} article")
+
+
+async def test_a_slow_search_says_it_is_running_and_the_count_is_its_own(
+    app: AfreaderApp,
+) -> None:
+    import threading
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        engine = screen.engine
+        assert engine is not None
+        assert status(screen).startswith("5 articles")
+        real_search = engine.search
+        release = threading.Event()
+
+        def search_held(text: str, **kwargs: Any) -> Any:
+            if text == "goverment~2":  # slow: it runs until the test lets it finish
+                release.wait(20)
+            return real_search(text, **kwargs)
+
+        engine.search = search_held  # type: ignore[method-assign]
+        screen.search_bar.input.value = "goverment~2"
+        await pilot.pause(DEBOUNCE_SECONDS + 0.4)
+        assert "searching" in status(screen) and "goverment~2" in status(screen)
+        assert "5 articles" not in status(screen)
+        release.set()
+        await settle(app, pilot)
+        assert status(screen).startswith(f"{real_search('goverment~2').total} article")
+
+
+async def test_no_result_says_so_and_closes_the_article(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Taliban")
+        screen = await open_first_result(app, pilot)
+        assert shown_article(screen) is not None
+        await search(app, pilot, "zzqqxx")
+        assert status(screen) == "no articles match 'zzqqxx'"
+        assert shown_article(screen) is None
+        meta = str(screen.article_view.query_one("#article-meta", Static).render())
+        assert "no articles match 'zzqqxx'" in meta
+        assert not screen.hits.marks and "hit" not in position(screen)
+
+
+async def test_an_empty_corpus_says_what_afreader_reads(tmp_path: Path) -> None:
+    corpus = tmp_path / "empty"
+    corpus.mkdir()
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        assert status(screen) == (
+            f"no articles found in {corpus}: afreader reads .md, .txt, .jsonl, .jsonl.gz"
+        )
+
+
+async def test_a_repeated_notice_is_shown_once(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        for _ in range(len(screen.hits.marks) + 3):
+            await pilot.press("n")
+        await pilot.pause()
+        assert notices(app).count("That was the last hit in this article.") == 1
+
+
+async def test_one_letter_is_not_an_error(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "D")
+        assert status(screen) == ""
+        assert not screen.query_one("#search-status").has_class("-error")
+
+
+async def test_a_query_error_and_a_path_keep_their_brackets(tmp_path: Path) -> None:
+    app = make_app(engine=Engine(None, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "published:[bold]")
+        assert "published:[bold]" in status(screen)
+    missing = tmp_path / "[link=file:x]y[/link]"
+    app = make_app(corpus=missing, index_dir=tmp_path / "other", show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        panel = reader(app).build_panel
+        assert "[link=file:x]y[/link]" in str(panel.label.render())
+    assert app.return_code in (None, 0)
+
+
+async def test_zero_width_characters_are_shown_one_for_one(tmp_path: Path) -> None:
+    from tui.text import INVISIBLE_STAND_IN
+
+    corpus = tmp_path / "zw"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: Dos\u200btum\npublished: '2020-01-02'\n---\n\n"
+        "Taliban\u200d and \ufeffKabul\u2060 met.\n",
+        encoding="utf-8",
+    )
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Taliban")
+        screen = await open_first_result(app, pilot)
+        view = screen.article_view
+        title = str(view.query_one("#article-title", Static).render())
+        body = "".join(str(p.render()) for p in view.query(Paragraph))
+        assert title == f"Dos{INVISIBLE_STAND_IN}tum"
+        assert (
+            body == f"Taliban{s} and {s}Kabul{s} met.".format() if (s := INVISIBLE_STAND_IN) else ""
+        )
+        assert screen.hits.marks[0].start == 0 and screen.hits.marks[0].end == len("Taliban")
+
+
+async def test_with_no_actor_the_mention_keys_offer_the_articles_actors(app: AfreaderApp) -> None:
+    from tui.screens.actor_picker import ActorPicker
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "alliance")  # no actor's name: none is chosen
+        screen = await open_first_result(app, pilot)
+        assert screen.actor is None
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, ActorPicker)
+        offered = {entity_id for entity_id, _ in picker.actors}
+        assert offered == {m.entity_id for m in screen.nav.article_mentions}
+        first = picker.options.get_option_at_index(0).id
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert screen.actor == first
+        assert position(screen).count("mention 1 of") == 1
+        await pilot.press("m")  # an actor is chosen now: straight to the mentions view
+        await settle(app, pilot)
+        assert isinstance(app.screen, MentionsScreen)
+
+
+async def test_the_picker_filters_as_you_type(app: AfreaderApp) -> None:
+    from tui.screens.actor_picker import ActorPicker
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "government")
+        screen = await open_first_result(app, pilot)
+        assert screen.actor is None
+        await pilot.press("f")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, ActorPicker)
+        wanted_id, wanted_name = picker.actors[-1]
+        typed = wanted_name[:4].lower()
+        await pilot.press(*typed)
+        await pilot.pause()
+        shown = [picker.options.get_option_at_index(i) for i in range(picker.options.option_count)]
+        assert wanted_id in [o.id for o in shown]
+        assert len(shown) <= len(picker.actors)
+        for option in shown:  # each holds the letters typed, in order
+            rest = iter(str(option.prompt).lower())
+            assert all(letter in rest for letter in typed), option.prompt
+        top = shown[0].id
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert screen.actor_filter == top and screen.actor == top
+        screen.results.focus()
+        await pilot.press("escape")  # removes the filter
+        await settle(app, pilot)
+        assert screen.actor_filter is None
+        screen.actor = None
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActorPicker)
+        await pilot.press("escape")  # Escape closes the picker without choosing
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen) and screen.actor_filter is None
+
+
+async def test_the_query_s_own_actor_is_chosen(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "actor:dostum")
+        assert screen.actor == "abdul-rashid-dostum"
+        screen = await search(app, pilot, "Jamiat-e-Islami")
+        engine = screen.engine
+        assert engine is not None
+        assert [e.id for e in engine.resolve_entity("Jamiat-e-Islami")] == [screen.actor]
+        before = screen.actor
+        screen = await search(app, pilot, "Salih")  # two actors are spelt so: none chosen
+        assert screen.actor == before
+
+
+async def test_a_search_typed_during_the_build_says_it_will_run(tmp_path: Path) -> None:
+    corpus = news_corpus(tmp_path / "news.jsonl", 3000)  # a build of a few seconds
+    app = make_app(corpus=corpus, index_dir=tmp_path / "index", show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press(*"Kabul")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        assert screen.engine is None
+        assert "searched when it is ready" in status(screen) and "Kabul" in status(screen)
+        for _ in range(6000):
+            if screen.engine is not None:
+                break
+            await asyncio.sleep(0.005)
+        await settle(app, pilot)
+        assert status(screen).startswith("3,000 articles")
+
+
+async def test_the_layout_stays_usable_down_to_60_by_15(app: AfreaderApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Dostum")
+        screen = await open_first_result(app, pilot)
+        await pilot.press("e")  # the sidebar pinned open at 80 columns
+        await pilot.pause()
+        assert not screen.sidebar.has_class("-hidden")
+        for width, height in ((60, 15), (70, 20), (61, 15)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            await pilot.pause()
+            assert screen.article_view.size.width >= 20, (width, height)
+            assert screen.article_view.size.height >= 3, (width, height)
+            assert screen.results.size.width >= 20, (width, height)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.sidebar.has_class("-hidden")  # still pinned where it fits

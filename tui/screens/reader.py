@@ -292,7 +292,9 @@ class ReaderScreen(SearchingReader):
 
     def _jump_mention(self, forward: bool) -> None:
         if self.actor is None:
-            self.pick_actor(lambda: self._jump_mention(forward))
+            # Choosing marks the article's first mention; only an actor it does not mention
+            # (the query's own) sends the jump on into other articles.
+            self.pick_actor(lambda: None if self.mentions.current else self._jump_mention(forward))
             return
         if self._move("mention", forward):
             return
