@@ -1159,3 +1159,19 @@ async def test_the_layout_stays_usable_down_to_60_by_15(app: AfreaderApp) -> Non
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not screen.sidebar.has_class("-hidden")  # still pinned where it fits
+
+
+def keys_table(rows: list[tuple[str, str, str]]) -> str:
+    """The help screen's rows as the README's Markdown table."""
+    lines = ["| key | does | where |", "|---|---|---|"]
+    lines += [f"| `{key}` | {does} | {where} |" for key, does, where in rows]
+    return "\n".join(lines)
+
+
+def test_the_readme_keys_table_is_the_help_screen() -> None:
+    from tui.app import help_rows
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("### Keys\n", 1)[1].split("\n###", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
+    assert table == keys_table(help_rows(make_app()))

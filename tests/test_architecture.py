@@ -3,6 +3,7 @@ import contracts in pyproject.toml hold."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,94 @@ def test_import_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Contracts: {len(settings['contracts'])} kept, 0 broken." in result.stdout
+
+
+def test_the_app_has_no_import_cycle() -> None:
+    # Imports inside functions count too (grimp reads every import statement): a cycle hidden
+    # that way is still a cycle (the reader screen gets an engine factory, not the app).
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (test extra)")
+    graph = grimp.build_graph("tui", "index", "corpus")
+    modules = sorted(m for m in graph.modules if m.split(".")[0] == "tui")
+    cycles = [
+        (a, b)
+        for a in modules
+        for b in modules
+        if a < b and graph.find_shortest_chain(a, b) and graph.find_shortest_chain(b, a)
+    ]
+    assert cycles == []
+
+
+# Where Textual parses markup from a str (Static and Label, Static.update, notify), code in
+# tui/ passes only what tui/text.py makes safe: `safe(...)` (or a Content/Text it builds), a
+# notice through `plain(...)`, or a literal with no markup in it.
+_SAFE_BUILDERS = {"safe", "plain", "Content", "Text", "_styled", "assemble"}
+_MARKUP_SINKS = {"Static", "Label"}
+
+
+def _unsafe_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and "[" in node.value
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        return name not in _SAFE_BUILDERS
+    return not isinstance(node, ast.Dict | ast.DictComp)
+
+
+def _text_argument(call: ast.Call) -> ast.expr | None:
+    """The argument of a call that Textual would parse as markup, if the call is such a sink."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    if name == "notify":
+        message = [k.value for k in call.keywords if k.arg == "message"]
+        return call.args[0] if call.args else (message[0] if message else None)
+    if name in _MARKUP_SINKS:
+        return call.args[0] if call.args else None
+    if name == "update" and len(call.args) == 1 and not call.keywords:
+        return call.args[0]
+    return None
+
+
+def unsafe_text_calls(source: str, filename: str) -> list[str]:
+    """`file:line: code` for each call in `source` that hands Textual unsafe text."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Call):
+            argument = _text_argument(node)
+            if argument is not None and _unsafe_text(argument):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def test_the_check_for_unsafe_text_catches_what_it_should() -> None:
+    bad = [
+        'self.notify(f"{error}")',
+        "self.notify(message)",
+        'self.notify("[b]x[/b]")',
+        'Static(f"{title}")',
+        "Label(name)",
+        'widget.update("a " + text)',
+        "status.update(message)",
+        "self.notify(str(error), markup=False)",
+    ]
+    good = [
+        'self.notify("Nowhere to go back to.")',
+        "self.notify(plain(f'{n} gone'), markup=False)",
+        "Static(safe(title))",
+        "Static(Text(title))",
+        'Label(Content("x"))',
+        "status.update(safe(message))",
+        "table.update({1: 2})",
+        "bar.update(task, completed=3)",
+        "Static(id='x')",
+    ]
+    assert [unsafe_text_calls(code, "x.py") != [] for code in bad] == [True] * len(bad)
+    assert [unsafe_text_calls(code, "x.py") for code in good] == [[]] * len(good)
+
+
+def test_user_visible_text_in_the_app_goes_through_the_safe_helpers() -> None:
+    found = []
+    for path in sorted((PROJECT / "tui").rglob("*.py")):
+        relative = path.relative_to(PROJECT).as_posix()
+        found += unsafe_text_calls(path.read_text("utf-8"), relative)
+    assert found == [], "\n".join(found)

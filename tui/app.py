@@ -16,6 +16,7 @@ from textual.notifications import Notify, SeverityLevel
 from tui.commands import ReaderCommands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.text import plain
 
 if TYPE_CHECKING:
     from index import Engine
@@ -77,7 +78,9 @@ class AfreaderApp(App[None]):
         markup: bool = False,
     ) -> None:
         """A notification, never parsed as markup: its text is data (`markup` is ignored)."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            plain(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
 
     def _on_notify(self, event: Notify) -> None:
         # Where a notification joins the list (Textual's handler): the same notice again
@@ -101,6 +104,7 @@ class AfreaderApp(App[None]):
 
 def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(key, description, where) for every binding of the app, its screens and widgets."""
+    from tui.screens.actor_picker import ActorPicker
     from tui.screens.mentions import MentionsScreen
     from tui.widgets.article import ArticleView
     from tui.widgets.results import ResultsList
@@ -127,6 +131,7 @@ def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
         ("article", ArticleView.BINDINGS),
         ("sidebar", EntitySidebar.BINDINGS),
         ("mentions view", MentionsScreen.BINDINGS),
+        ("actor picker", ActorPicker.BINDINGS),
     )
     for where, bindings in tables:
         for binding in bindings:

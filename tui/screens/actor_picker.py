@@ -27,7 +27,9 @@ class ActorPicker(ModalScreen[str | None]):
     """Choose one actor from a short list; dismissed with its id (None: closed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", tooltip="Close the picker", id="picker.close"),
+        Binding(
+            "escape", "close", "Close", tooltip="Close the picker, choosing none", id="picker.close"
+        ),
         Binding("down", "move(1)", "Down", show=False, tooltip="Next actor", id="picker.down"),
         Binding("up", "move(-1)", "Up", show=False, tooltip="Previous actor", id="picker.up"),
     ]

@@ -61,7 +61,8 @@ class ReaderBase(Screen[None]):
             "slash",
             "focus_search",
             "Search",
-            "Search box, its text selected so typing replaces it",
+            "Search box, from anywhere, its text selected so typing replaces it"
+            " (/ is never typed into a query: Whoosh's syntax has no use for it)",
             priority=True,
         ),
         _binding("n", "next_hit", "Next hit", "Go to the next hit of the query in the article"),
@@ -78,7 +79,8 @@ class ReaderBase(Screen[None]):
             "right_square_bracket",
             "next_mention",
             "Next mention",
-            "Next mention of the chosen actor, on into later articles",
+            "Next mention of the chosen actor: in the article, then on into the next article"
+            " that mentions it, in date order (no actor chosen: pick one of the article's)",
         ),
         _binding(
             "left_square_bracket",
@@ -88,13 +90,28 @@ class ReaderBase(Screen[None]):
             show=False,
         ),
         _binding(
-            "m", "mentions_view", "Mentions", "Every mention of the chosen actor across the corpus"
+            "m",
+            "mentions_view",
+            "Mentions",
+            "Mentions view: every mention of the chosen actor across the corpus, keyword in"
+            " context (no actor chosen: pick one)",
         ),
         _binding(
-            "f", "filter_actor", "Filter", "Show only the articles that mention the chosen actor"
+            "f",
+            "filter_actor",
+            "Filter",
+            "Show only the articles that mention the chosen actor, a removable chip (again:"
+            " remove it; no actor chosen: pick one)",
         ),
         _binding("s", "toggle_sort", "Sort", "Sort results by relevance or by date", show=False),
-        _binding("e", "toggle_sidebar", "Entities", "Show or hide the entity sidebar", show=False),
+        _binding(
+            "e",
+            "toggle_sidebar",
+            "Entities",
+            "Show or hide the entity sidebar (it collapses by itself below 100 columns, and"
+            " wherever the article would be too narrow to read)",
+            show=False,
+        ),
         _binding(
             "p", "problems", "Problems", "Articles that could not be read, and why", show=False
         ),

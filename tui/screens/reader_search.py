@@ -21,7 +21,6 @@ from tui.messages import SearchFailed, SearchFinished, SearchKey, Target
 from tui.navigation import query_actor
 from tui.opening import EngineFactory, Location, fetch_page
 from tui.screens.reader_base import ReaderBase
-from tui.text import safe
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import SearchBar
 
@@ -59,7 +58,7 @@ class SearchingReader(ReaderBase):
         self.query_text = message.query  # its watcher searches when it changed
         if self.engine is None and message.query.strip():
             self.search_bar.show_status(
-                safe(f"the index is being built: {message.query!r} is searched when it is ready")
+                f"the index is being built: {message.query!r} is searched when it is ready"
             )
         if message.submitted:
             self.results.focus()
@@ -163,12 +162,12 @@ class SearchingReader(ReaderBase):
 
     def _show_count(self, total: int, seconds: float) -> None:
         if total == 0:
-            self.search_bar.show_status(safe(self._empty_message()))
+            self.search_bar.show_status(self._empty_message())
             return
         text = f"{total:,} article{'s' if total != 1 else ''}"
         if self.show_timings:
             text += f" · {seconds * 1000:.0f} ms"
-        self.search_bar.show_status(safe(f"{text} · by {self._sorted_by}"))
+        self.search_bar.show_status(f"{text} · by {self._sorted_by}")
 
     def _choose_query_actor(self) -> None:
         """The query's own actor is the chosen one when the query names one."""
@@ -185,9 +184,9 @@ class SearchingReader(ReaderBase):
         self._searched()
         if len(message.key.query.strip()) < 2:
             # One letter is not yet a search: nothing to say until there is something to search.
-            self.search_bar.show_status(safe(""))
+            self.search_bar.show_status("")
             return
-        self.search_bar.show_status(safe(message.message), error=True)
+        self.search_bar.show_status(message.message, error=True)
 
     @on(ResultsList.MoreWanted)
     def _more_wanted(self, message: ResultsList.MoreWanted) -> None:

@@ -8,7 +8,6 @@ import time
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -112,10 +111,11 @@ class SearchBar(Horizontal):
         """A keystroke waits for its debounce: the query in the box is not yet searched."""
         return self._timer is not None
 
-    def show_status(self, message: Content, error: bool = False) -> None:
-        """Show a count and timing, or (with `error`) what is wrong with the query."""
+    def show_status(self, message: str, error: bool = False) -> None:
+        """Show a count and timing, or (with `error`) what is wrong with the query (as
+        written: a query's brackets are never markup)."""
         status = self.query_one("#search-status", Static)
-        status.update(message)
+        status.update(safe(message))
         status.set_class(error, "-error")
         status.set_class(False, "-busy")
 
@@ -132,5 +132,5 @@ class SearchBar(Horizontal):
     def show_filter(self, label: str | None) -> None:
         """Show the actor filter as a chip, or hide it."""
         chip = self.query_one(FilterChip)
-        chip.update(safe(f"actor: {label} ✕") if label else safe(""))
+        chip.update(safe(f"actor: {label} ✕" if label else ""))
         chip.set_class(label is not None, "-active")
