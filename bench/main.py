@@ -14,6 +14,8 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     incremental  append one article to a copy of the corpus, Engine.update()
     launch       process start to first frame / to results, in tmux; peak memory of the app
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
+    fuzz         the slowest of the query fuzz's queries, on the bundled corpus
+    debounce     last keystroke to the search starting, in the real app
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
 everything in a JSON file (default <work>/results.json; results of sections not run this time
@@ -40,7 +42,9 @@ from typing import Any
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
+from bench.debounce import section_debounce
 from bench.fresh import section_fresh
+from bench.fuzz import section_fuzz
 from bench.keystrokes import section_typing
 from bench.launch import section_launch
 from bench.mentions import section_mentions
@@ -57,6 +61,8 @@ SECTIONS = (
     "incremental",
     "launch",
     "typing",
+    "fuzz",
+    "debounce",
 )
 
 
@@ -103,6 +109,8 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "incremental": section_incremental,
     "launch": section_launch,
     "typing": section_typing,
+    "fuzz": section_fuzz,
+    "debounce": section_debounce,
 }
 
 

@@ -219,6 +219,33 @@ def typing_rows(ty: Data) -> list[Row]:
     return rows
 
 
+def fuzz_rows(fz: Data) -> list[Row]:
+    """The query fuzz's queries on the bundled corpus."""
+    floor, a = FLOOR["fuzz"], fz["all"]
+    return [
+        row(
+            f"Query fuzz, bundled corpus ({fz['queries']} queries): p50 / max",
+            f"{a['p50_ms']:.1f} / {a['max_ms']:.1f} ms",
+            floor,
+            floor.met(a["max_ms"]),
+        ),
+        row("  the 5,000-character query", f"{fz['long_query_ms']:.1f} ms"),
+    ]
+
+
+def debounce_rows(d: Data) -> list[Row]:
+    """The search's start after the last keystroke, past the debounce."""
+    floor, past = FLOOR["debounce"], d["past_debounce"]
+    return [
+        row(
+            f"Last keystroke to search start past the {d['debounce_ms']:.0f} ms debounce: p50 / max",
+            f"{past['p50_ms']:.1f} / {past['max_ms']:.1f} ms",
+            floor,
+            floor.met(past["max_ms"]) and d["min_past_debounce_ms"] >= 0,
+        )
+    ]
+
+
 # The floors table's sections, in the order the table lists them.
 ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("build", build_rows),
@@ -230,6 +257,8 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("grep", grep_rows),
     ("launch", launch_rows),
     ("typing", typing_rows),
+    ("fuzz", fuzz_rows),
+    ("debounce", debounce_rows),
 )
 
 
