@@ -40,7 +40,9 @@ def make_queries(ctx: Context, actor_ids: list[str]) -> dict[str, list[str]]:
     for record in sample:
         tokens = [w.lower() for w in _WORD.findall(record["title"] + "\n" + record["body"])]
         token_lists.append(tokens)
-        df.update({w for w in tokens if len(w) >= 4 and w not in STOP_WORDS})
+        # Each word once per article, in the order of the text: a set's order changes with
+        # each process's string hashing, and so would the ties of most_common() below.
+        df.update(list(dict.fromkeys(w for w in tokens if len(w) >= 4 and w not in STOP_WORDS)))
         for a, b in itertools.pairwise(tokens):
             if content(a) and content(b):
                 bigrams[(a, b)] += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,27 @@ def test_every_floor_names_its_issue_and_reads_as_a_limit() -> None:
     assert FLOOR["launch_ratio"].text() == "≤ 2x"
     assert FLOOR["build_ratio"].text() == "≤ 1.2"
 
+
+QUERIES_OF = """
+import argparse, json, sys
+from pathlib import Path
+from bench.common import Context
+from bench.queryset import make_queries
+args = argparse.Namespace(corpus=Path(sys.argv[1]), work=Path(sys.argv[2]), seed=57110, queries=30)
+print(json.dumps(make_queries(Context(args), [])))
+"""
+
+
+def test_the_queries_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """The seed alone decides the queries, whatever the process's string hashing."""
+    corpus = small_corpus(tmp_path / "small.jsonl.gz", copies=1)
+    drawn = [
+        subprocess.run(
+            [sys.executable, "-c", QUERIES_OF, str(corpus), str(tmp_path)],
+            capture_output=True, text=True, check=True, cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]  # fmt: skip
+    assert json.loads(drawn[0])["term"]
+    assert drawn[0] == drawn[1] == drawn[2]
