@@ -8,7 +8,6 @@ by design; what is measured is how much later than that the search starts.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ ROUNDS = 3
 
 async def _type_and_wait(index_root: Path, queries: list[str]) -> tuple[list[float], float]:
     """Seconds from each query's last keystroke to its search starting; and the debounce."""
+    import asyncio
+
     from textual.widgets import Input
 
     from index import Engine
@@ -80,6 +81,8 @@ async def _type_and_wait(index_root: Path, queries: list[str]) -> tuple[list[flo
 
 def section_debounce(ctx: Context) -> dict[str, Any]:
     """The search's start past the debounce, over the bundled queries typed three times."""
+    import asyncio
+
     queries = list(BUNDLED_QUERIES) * ROUNDS
     log(f"debounce: {len(queries)} queries typed on the bundled corpus")
     delays, debounce = asyncio.run(_type_and_wait(ctx.paths.work / "bundled-index", queries))
