@@ -14,6 +14,7 @@ from bench.queryset import FTS_KINDS, make_queries, time_queries
 
 
 def fts_match(kind: str, text: str) -> str:
+    """The FTS5 MATCH expression for one of the benchmark's queries of `kind`."""
     words = re.findall(r"[A-Za-z0-9]+", text)
     if kind == "phrase":
         return '"' + " ".join(words) + '"'
@@ -23,6 +24,7 @@ def fts_match(kind: str, text: str) -> str:
 
 
 def section_fts5(ctx: Context) -> dict[str, Any]:
+    """SQLite FTS5 (porter) on title and body: its build, and the query kinds with snippets."""
     import sqlite3
 
     paths = ctx.paths
@@ -62,6 +64,7 @@ def section_fts5(ctx: Context) -> dict[str, Any]:
 
 
 def section_grep(ctx: Context) -> dict[str, Any]:
+    """`grep -c -i -F` over the unpacked JSON Lines: terms and phrases."""
     paths = ctx.paths
     if not paths.unpacked.exists():
         log(f"unpacking the corpus to {paths.unpacked} for grep")

@@ -132,6 +132,7 @@ def run_child(kind: str, args: list[str]) -> dict[str, Any]:
 
 
 def section_build(ctx: Context) -> dict[str, Any]:
+    """Both full builds, each in its own process: afreader on a copy of the corpus, plain Whoosh."""
     paths = ctx.paths
     paths.copy.parent.mkdir(parents=True, exist_ok=True)
     log(f"copying the corpus to {paths.copy} (afreader's corpus; `incremental` appends to it)")
@@ -150,6 +151,7 @@ def section_build(ctx: Context) -> dict[str, Any]:
 
 
 def section_incremental(ctx: Context) -> dict[str, Any]:
+    """Append one article to the corpus copy and time `Engine.update()`; three times."""
     engine = open_engine(ctx, procs=2)
     rng = random.Random(ctx.args.seed + 1)
     words = [w for w in load_vocabulary(ctx) if w.isalpha()]

@@ -21,6 +21,7 @@ STARTED = time.perf_counter()
 
 
 def log(message: str) -> None:
+    """Progress on stderr, with the seconds since the benchmark started."""
     print(f"[bench {time.perf_counter() - STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
@@ -43,6 +44,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary_ms(seconds: list[float]) -> dict[str, float]:
+    """Count, p50, p95, max and mean of `seconds`, in milliseconds."""
     ms = [s * 1000 for s in seconds]
     return {
         "n": len(ms),
@@ -54,16 +56,19 @@ def summary_ms(seconds: list[float]) -> dict[str, float]:
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds `fn()` took, and what it returned."""
     started = time.perf_counter()
     value = fn()
     return time.perf_counter() - started, value
 
 
 def dir_size(path: Path) -> int:
+    """Bytes in the files under `path`."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def mb(n_bytes: float) -> float:
+    """Bytes as megabytes, one decimal."""
     return round(n_bytes / 1e6, 1)
 
 
@@ -79,6 +84,8 @@ def maxrss_mb() -> dict[str, float]:
 
 
 class Paths:
+    """Where a run keeps its inputs and outputs, all under the work folder but the corpus."""
+
     def __init__(self, corpus: Path, work: Path) -> None:
         self.corpus = corpus  # the pristine corpus, never written
         self.work = work
@@ -96,6 +103,7 @@ class Paths:
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a JSON Lines file, gzip or plain."""
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as stream:
         for line in stream:
@@ -107,6 +115,7 @@ _CORPUS_CACHE: dict[Path, list[dict[str, Any]]] = {}
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
+    """Id, title and body of every record, read once per process."""
     if path not in _CORPUS_CACHE:
         log(f"reading {path.name} into memory (query vocabulary, texts for plain highlights)")
         _CORPUS_CACHE[path] = [
@@ -117,12 +126,15 @@ def load_records(path: Path) -> list[dict[str, Any]]:
 
 
 class Context:
+    """What every section gets: the command line's options and the paths."""
+
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.paths = Paths(args.corpus, args.work)
 
 
 def open_engine(ctx: Context, procs: int = 1) -> Any:
+    """An engine over the built index of the corpus copy, updated first if stale."""
     from index import Engine
 
     engine = Engine(ctx.paths.copy, ctx.paths.afreader_root, procs=procs)

@@ -11,6 +11,7 @@ from bench.common import REPO, Context, open_engine, summary_ms, timed
 
 
 def section_fresh(ctx: Context) -> dict[str, Any]:
+    """The freshness check: with a new Engine, alone, and in a new process with its imports."""
     from index import Engine
 
     open_engine(ctx).close()

@@ -30,6 +30,7 @@ Minimal().run()
 
 
 def status_kb(pid: int, key: str) -> int | None:
+    """A `/proc/PID/status` field in KiB (VmHWM, VmRSS), None if unreadable."""
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(key + ":"):
@@ -38,6 +39,7 @@ def status_kb(pid: int, key: str) -> int | None:
 
 
 def python_pid(pids: list[int]) -> int | None:
+    """The first of `pids` that runs Python (the app, not its shell)."""
     for pid in pids:
         with contextlib.suppress(OSError):
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
@@ -47,6 +49,7 @@ def python_pid(pids: list[int]) -> int | None:
 
 
 def section_launch(ctx: Context) -> dict[str, Any]:
+    """Launch to first frame and to results in tmux against a minimal app; the app's memory."""
     if shutil.which("tmux") is None:
         raise Skip("tmux is not installed")
     paths = ctx.paths

@@ -67,6 +67,7 @@ SECTIONS = (
 
 
 def machine() -> dict[str, Any]:
+    """The machine, the code and the versions the figures were measured on."""
     model = "?"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -115,6 +116,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's options."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument(
@@ -142,6 +144,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the chosen sections, keep the results file, print the report; the exit status."""
     args = parse_args(argv)
     args.corpus = args.corpus.expanduser().resolve()
     args.work = args.work.expanduser().resolve()

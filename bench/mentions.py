@@ -12,6 +12,7 @@ from bench.common import Context, log, open_engine, summary_ms, timed
 
 
 def section_mentions(ctx: Context) -> dict[str, Any]:
+    """Next-mention jumps from random mentions, and the mentions view as the app opens it."""
     engine = open_engine(ctx)
     stats = engine.entities()
     top = stats[0]

@@ -9,6 +9,7 @@ from bench.queryset import QUERY_KINDS, make_queries, time_queries
 
 
 def section_queries(ctx: Context) -> dict[str, Any]:
+    """Each query kind on afreader's engine, then on plain Whoosh with the same queries."""
     engine = open_engine(ctx)
     actor_ids = [s.entity.id for s in engine.entities() if s.articles >= 20]
     queries = make_queries(ctx, actor_ids)

@@ -132,5 +132,6 @@ def time_queries(
 
 
 def load_vocabulary(ctx: Context) -> list[str]:
+    """The words of the term and terms queries (for the incremental section's articles)."""
     queries = make_queries(ctx, [])
     return [w for q in queries["term"] + queries["terms"] for w in q.split()]
