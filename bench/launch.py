@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Context, Skip, log, open_engine
-from bench.tmux import Terminal
+from bench.tmux import AFREADER, Terminal
 
 MINIMAL_APP = """\
 from textual.app import App, ComposeResult
@@ -57,7 +57,6 @@ def section_launch(ctx: Context) -> dict[str, Any]:
     engine.close()
     app_file = paths.work / "minimal_app.py"
     app_file.write_text(MINIMAL_APP, encoding="utf-8")
-    afreader = Path(sys.executable).parent / "afreader"
     # Bytecode is cached (outside the repo) as an installed app would have it; the first,
     # untimed launch of each command writes it.
     env = (
@@ -65,7 +64,7 @@ def section_launch(ctx: Context) -> dict[str, Any]:
         "TERM=xterm-256color "
     )
     minimal_cmd = env + f"{sys.executable} {app_file}"
-    afreader_cmd = env + f"{afreader} --corpus {paths.copy} --index-dir {paths.afreader_root}"
+    afreader_cmd = env + f"{AFREADER} --corpus {paths.copy} --index-dir {paths.afreader_root}"
     runs = max(5, ctx.args.repeat)
     # One server for every launch, kept alive between them by a session that only sleeps.
     keep = Terminal.start(
