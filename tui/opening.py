@@ -5,8 +5,8 @@ updating first when stale) the index, and the timer that checks the corpus for c
 only posts messages (`IndexProgressed`, `IndexReady`, `IndexFailed`, `CorpusChanged`,
 `SearchFinished` for the first page); the screen presents them.
 
-`open_engine` is the one place that knows how the index is brought up to date. It is plain
-Python, so that moving it onto `index`'s own lifecycle call is a change of a few lines here.
+`open_engine` only calls `index.open_index`, the one lifecycle that the command line uses
+too, and hands its outcome on: the screen presents it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from tui.messages import (
 
 if TYPE_CHECKING:
     from index import BuildProgress, Engine, SearchResults, UpdateReport
-    from index.subprocess_build import BuildProcess
 
 __all__ = ["FIRST_PAGE", "IndexKeeper", "Opened", "fetch_page", "open_engine"]
 
@@ -58,16 +57,14 @@ class Opened:
 
 
 class _Cancel:
-    """A build to stop when the app goes away (committed batches stay; the next launch resumes)."""
+    """Set when the app goes away: a build under way stops (committed batches stay; the next
+    launch resumes)."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
-        self.build: BuildProcess | None = None
 
     def stop(self) -> None:
         self.event.set()
-        if self.build is not None:
-            self.build.stop()
 
 
 def open_engine(
@@ -75,34 +72,20 @@ def open_engine(
     progressed: Callable[[BuildProgress], None],
     cancel: _Cancel,
 ) -> Opened:
-    """Open the index; build or update it first, in a separate process, if it is stale.
+    """Open the index through `index.open_index` (building or updating it first, in a
+    separate process, when it is stale).
 
-    Raises `EngineError` (and corpus errors, `OSError`) when nothing is usable.
+    Raises `EngineError` (and corpus errors, `OSError`) when nothing is usable, and
+    `BuildCancelled` when the app went away during a build.
     """
-    from index import EngineError
+    from index import open_index
 
     engine = make_engine()
-    report = None
-    warning = None
-    if not engine.is_fresh():
-        from index.subprocess_build import BuildFailed, BuildProcess
-
-        engine.prepare_root()
-        cancel.build = BuildProcess(engine.corpus, engine.index_root)
-        try:
-            report = cancel.build.wait(progressed)
-            if report.repaired:
-                engine.notices.append(f"{report.repaired}; it was rebuilt")
-        except BuildFailed as error:
-            if engine.indexer.current() is None:
-                raise EngineError(str(error)) from None
-            warning = str(error)
-        finally:
-            cancel.build = None
-    engine.reopen()
-    notices = list(engine.notices)
+    outcome = open_index(engine, progressed, cancel.event.is_set)
+    # Notices the engine gathered before (an earlier open, a fallback folder) are said too.
+    notices = [*engine.notices, *outcome.notices]
     engine.notices.clear()
-    return Opened(engine, report, notices, warning)
+    return Opened(engine, outcome.report, notices, outcome.warning)
 
 
 def fetch_page(
@@ -178,13 +161,15 @@ class IndexKeeper(Widget):
                 self.post_message(SearchFinished(key, early))
 
         from corpus import CorpusError, GazetteerError
-        from index import EngineError, QueryError
+        from index import BuildCancelled, EngineError, QueryError
 
         def progressed(progress: BuildProgress) -> None:
             self.post_message(IndexProgressed(progress))
 
         try:
             opened = open_engine(self._make_engine, progressed, self._cancel)
+        except BuildCancelled:
+            return  # the app is going away
         except (CorpusError, GazetteerError, EngineError, OSError) as error:
             self.post_message(IndexFailed(str(error)))
             return
