@@ -982,9 +982,35 @@ async def test_an_empty_corpus_says_what_afreader_reads(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = reader(app)
-        assert status(screen) == (
-            f"no articles found in {corpus}: afreader reads .md, .txt, .jsonl, .jsonl.gz"
-        )
+        said = f"no articles found in {corpus}: afreader reads .md, .txt, .jsonl, .jsonl.gz"
+        assert status(screen) == said
+        assert str(screen.article_view.query_one("#article-meta", Static).render()) == said
+
+
+async def test_articles_that_could_not_be_read_are_said_once_with_the_key(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from corpus import BUNDLED_ARTICLES
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_ARTICLES, corpus)
+    (corpus / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n", "utf-8")
+    app = make_app(engine=Engine(corpus, tmp_path / "index"), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for _ in range(100):  # the count is said once the first results are on screen
+            await pilot.pause(0.1)
+            await settle(app, pilot)
+            if any("could not be read" in n for n in notices(app)):
+                break
+        said = [n for n in notices(app) if "could not be read" in n]
+        assert said == ["1 article(s) could not be read: press p to see which and why."]
+        screen = reader(app)
+        screen.results.focus()
+        await pilot.press("p")
+        assert isinstance(app.screen, ProblemsScreen)
 
 
 async def test_a_repeated_notice_is_shown_once(app: AfreaderApp) -> None:

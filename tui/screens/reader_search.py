@@ -145,11 +145,11 @@ class SearchingReader(ReaderBase):
             self._load_article(article.article.id, Target("keep"))
 
     async def _nothing_found(self) -> None:
-        """No result: the article of another query does not stay open as if it matched."""
-        if self.article_view.article is not None:
-            await self.article_view.show_notice(self._empty_message())
-            self.nav.clear()
-            self._update_position()
+        """No result: the pane says so, and the article of another query does not stay open
+        as if it matched."""
+        await self.article_view.show_notice(self._empty_message())
+        self.nav.clear()
+        self._update_position()
 
     def _empty_message(self) -> str:
         if not self.query_text.strip() and self.actor_filter is None:
