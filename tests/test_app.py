@@ -1201,3 +1201,23 @@ def test_the_readme_keys_table_is_the_help_screen() -> None:
     section = readme.split("### Keys\n", 1)[1].split("\n###", 1)[0]
     table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
     assert table == keys_table(help_rows(make_app()))
+
+
+async def test_keys_arriving_together_act_in_the_order_they_were_typed(
+    app: AfreaderApp,
+) -> None:
+    """Bug 2: `Panj*`, ctrl+u and `Taleban` sent in one go left an empty box: ctrl+u, a
+    binding, acted after the letters typed behind it. Posted as the terminal driver posts
+    them, all before the app handles any."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        keys = [*"Panj*", "ctrl+u", *"Taleban", "left", "left", "backspace", "ctrl+e", *"s"]
+        for key in keys:
+            character = key if len(key) == 1 else None
+            app.post_message(events.Key(key, character))
+        await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+        await settle(app, pilot)
+        assert box(screen) == "Taleans" and screen.query_text == "Taleans"

@@ -100,3 +100,30 @@ def test_a_new_user_at_80x24_searches_chooses_an_actor_jumps_and_quits(
     wait_until(term, lambda s: "Mentions of" not in s, "closing the mentions view")
     term.send("q")
     assert term.wait_closed(), "afreader did not quit on q"
+
+
+def test_keys_sent_in_one_go_during_the_build_are_all_kept(tmp_path: Path) -> None:
+    """Bug 2: `Panj*`, ctrl+u and `Taleban` at once, while the first build runs, emptied the
+    box (ctrl+u acted after the word typed behind it)."""
+    import json
+
+    corpus = tmp_path / "news.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for n in range(3000):
+            body = f"The Taleban and Panjshir fighters met in Kabul, day {n}. " * 5
+            record = {"id": f"a{n}", "title": f"Report {n}", "date": "2020-01-02", "body": body}
+            out.write(json.dumps(record) + "\n")
+    command = f"{AFREADER} --corpus {corpus} --index-dir {tmp_path / 'idx'}"
+    with running(command, env={"TERM": "xterm-256color"}) as term:
+        term.wait_for("Building the index")
+        term.type("Panj*")
+        term.send("C-u")
+        term.type("Taleban")
+        screen = wait_until(
+            term,
+            lambda s: "Building the index" not in s and "3,000 articles · " in s,
+            "the build, then the results",
+            timeout=120,
+        )
+        box = screen.splitlines()[1]  # the search box's line, inside its border
+        assert "Taleban" in box and "Panj" not in box, screen

@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.text import safe, visible
+from tui.widgets.search_bar import InOrderInput
 
 __all__ = ["ActorPicker"]
 
@@ -51,7 +52,7 @@ class ActorPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(safe(self.title_text), id="picker-title")
-            yield Input(placeholder="Type to filter the actors", id="picker-filter")
+            yield InOrderInput(placeholder="Type to filter the actors", id="picker-filter")
             yield OptionList(id="picker-actors")
 
     def on_mount(self) -> None:

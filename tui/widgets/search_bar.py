@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from tui.text import safe
 
-__all__ = ["SearchBar"]
+__all__ = ["FilterChip", "InOrderInput", "SearchBar"]
 
 # Typing runs at 5-8 keys a second (120-200 ms apart); a search of the bundled corpus takes a few
 # milliseconds and of 57,000 articles tens. 150 ms lets a word be typed without a search per key,
@@ -23,6 +23,27 @@ DEBOUNCE_SECONDS = 0.15
 
 # The clock Textual stamps a message's `time` with.
 _clock = time.perf_counter if sys.platform == "win32" else time.monotonic
+
+
+class InOrderInput(Input):
+    """An Input whose own keys (ctrl+u, backspace, ctrl+w, ...) act in the order they were typed.
+
+    Textual resolves a key binding only once the key has bubbled from the focused widget up to
+    the app, a message queue at each step, while the keys after it go straight to the widget
+    and are typed at once. With keys arriving together (a fast typist, a paste-like burst,
+    a busy first minute), `Panj*`, ctrl+u, `Taleban` became `Panj*Taleban` and then nothing:
+    ctrl+u, acting last, deleted the word typed after it. Here a key bound on the box runs
+    its action as the box receives it, between the characters around it.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        bindings = [b for b in self._bindings.key_to_bindings.get(event.key, ()) if not b.priority]
+        if bindings and not event.is_printable:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
+            return
+        await super()._on_key(event)
 
 
 class FilterChip(Static):
@@ -63,7 +84,7 @@ class SearchBar(Horizontal):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield InOrderInput(
             placeholder='Search: words, "a phrase", actor:dostum, published:[2015 to 2021]',
             id="query",
             select_on_focus=False,
