@@ -1141,6 +1141,11 @@ async def test_the_query_s_own_actor_is_chosen(app: AfreaderApp) -> None:
         await settle(app, pilot)
         screen = await search(app, pilot, "actor:dostum")
         assert screen.actor == "abdul-rashid-dostum"
+        screen.results.focus()
+        await pilot.press("right_square_bracket")  # no article open yet: its first mention
+        await settle(app, pilot)
+        assert shown_article(screen) is not None
+        assert "Abdul Rashid Dostum: mention 1 of" in position(screen)
         screen = await search(app, pilot, "Jamiat-e-Islami")
         engine = screen.engine
         assert engine is not None

@@ -299,7 +299,10 @@ class ReaderScreen(SearchingReader):
         if self._move("mention", forward):
             return
         article = self.article_view.article
-        if self.engine is None or article is None:
+        if self.engine is None:
+            return
+        if article is None:  # no article open: the actor's first mention, in date order
+            self.go_to_actor(self.actor)
             return
         self._find_mention(self.engine, self.nav.edge_ref(article, self.actor, forward), forward)
 
