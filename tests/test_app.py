@@ -1226,3 +1226,15 @@ async def test_keys_arriving_together_act_in_the_order_they_were_typed(
         await pilot.pause(DEBOUNCE_SECONDS + 0.1)
         await settle(app, pilot)
         assert box(screen) == "Taleans" and screen.query_text == "Taleans"
+
+
+async def test_notices_are_never_markup_even_the_app_s_own(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reader(app).results.focus()
+        await pilot.press("ctrl+c")  # Textual's "how to quit" notice
+        await pilot.pause()
+        assert "Press q to quit the app" in notices(app)
+        app.notify("[b]loud[/b] \x1b[2J")
+        await pilot.pause()
+        assert "[b]loud[/b] ␛[2J" in notices(app)

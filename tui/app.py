@@ -82,6 +82,16 @@ class AfreaderApp(App[None]):
             plain(message), title=title, severity=severity, timeout=timeout, markup=False
         )
 
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a text box: say how to quit (Textual says it in markup, never shown
+        here)."""
+        keys = [
+            k for k, b in self.active_bindings.items() if b.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            key = min(keys, key=len)  # q before ctrl+q
+            self.notify(plain(f"Press {key} to quit the app"), title="Do you want to quit?")
+
     def _on_notify(self, event: Notify) -> None:
         # Where a notification joins the list (Textual's handler): the same notice again
         # replaces the one on screen, restarting its time, instead of stacking a copy.
