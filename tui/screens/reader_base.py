@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.messages import Target
-from tui.navigation import History, MarkCursor, Navigator
+from tui.navigation import History, MarkCursor, Navigator, query_actor
 from tui.opening import EngineFactory, Location
 from tui.text import plain
 from tui.widgets.article import ArticleView
@@ -192,13 +193,13 @@ class ReaderBase(Screen[None]):
         timeout: float = 5,
         *,
         title: str = "",
-        severity: str = "information",
+        severity: SeverityLevel = "information",
     ) -> None:
         """A notification whose text is data: shown literally, every character visible."""
         self.notify(
             plain(message),
             title=plain(title),
-            severity=severity,  # type: ignore[arg-type]
+            severity=severity,
             timeout=timeout,
             markup=False,
         )
@@ -207,8 +208,6 @@ class ReaderBase(Screen[None]):
 
     def actor_candidates(self) -> list[str]:
         """The actors to offer: the query's own, then those of the open article."""
-        from tui.navigation import query_actor
-
         found: list[str] = []
         if self.engine is not None:
             named = query_actor(self.query_text, self.engine.resolve_entity)
