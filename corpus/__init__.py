@@ -21,7 +21,8 @@ if TYPE_CHECKING:
         alias_key,
         load_gazetteer,
     )
-    from corpus.loader import corpus_kind, iter_corpus, load_corpus
+    from corpus.limits import Limits
+    from corpus.loader import corpus_kind, corpus_path_problem, iter_corpus, load_corpus
     from corpus.model import Article, CorpusError, LoadResult, PartialDate, Problem
 
 # The five articles and the gazetteer shipped with afreader.
@@ -38,7 +39,9 @@ _HOMES = {
     "GazetteerError": "corpus.gazetteer",
     "alias_key": "corpus.gazetteer",
     "load_gazetteer": "corpus.gazetteer",
+    "Limits": "corpus.limits",
     "corpus_kind": "corpus.loader",
+    "corpus_path_problem": "corpus.loader",
     "iter_corpus": "corpus.loader",
     "load_corpus": "corpus.loader",
     "Article": "corpus.model",
@@ -58,11 +61,13 @@ __all__ = [
     "EntityType",
     "Gazetteer",
     "GazetteerError",
+    "Limits",
     "LoadResult",
     "PartialDate",
     "Problem",
     "alias_key",
     "corpus_kind",
+    "corpus_path_problem",
     "iter_corpus",
     "load_corpus",
     "load_gazetteer",
