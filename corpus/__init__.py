@@ -22,8 +22,9 @@ if TYPE_CHECKING:
         load_gazetteer,
     )
     from corpus.limits import Limits
-    from corpus.loader import corpus_kind, corpus_path_problem, iter_corpus, load_corpus
+    from corpus.loader import corpus_kind, iter_corpus, load_corpus
     from corpus.model import Article, CorpusError, LoadResult, PartialDate, Problem
+    from corpus.paths import corpus_path_problem
 
 # The five articles and the gazetteer shipped with afreader.
 BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -41,7 +42,7 @@ _HOMES = {
     "load_gazetteer": "corpus.gazetteer",
     "Limits": "corpus.limits",
     "corpus_kind": "corpus.loader",
-    "corpus_path_problem": "corpus.loader",
+    "corpus_path_problem": "corpus.paths",
     "iter_corpus": "corpus.loader",
     "load_corpus": "corpus.loader",
     "Article": "corpus.model",

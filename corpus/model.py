@@ -116,10 +116,20 @@ class Article:
     # What looks wrong in an article that still loaded (a date in the future), said with file,
     # line and field. Not part of the article's value: one read back from the index has none.
     warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    # `content_hash` once computed (the reader computes it inside its guard, the index reads it
+    # again). Not an init field, so `dataclasses.replace` makes a copy that computes its own.
+    _digest: str | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
         """A digest of everything the index stores about the article, to detect changes."""
+        if self._digest is None:
+            # A memo on a frozen value: set once, from the fields that never change.
+            object.__setattr__(self, "_digest", self._compute_hash())
+        assert self._digest is not None
+        return self._digest
+
+    def _compute_hash(self) -> str:
         payload = json.dumps(
             [
                 self.id,

@@ -107,7 +107,8 @@ def article_from_mapping(
             value = _text(data.get(name))
         except ValueError as error:
             return where.problem(name, str(error))
-        if value is not None and (bad := _SURROGATE_RE.search(value)) is not None:
+        # isascii() is free (CPython knows it); only other text is searched.
+        if value and not value.isascii() and (bad := _SURROGATE_RE.search(value)) is not None:
             return where.problem(
                 name,
                 f"holds {quote(bad.group())} at character {bad.start() + 1}, "
