@@ -203,24 +203,22 @@ class JsonlLines:
             while raw := stream.readline(most + 1):
                 number += 1
                 over = budget.spend(len(raw))
-                if len(raw) > most and not raw.endswith(b"\n"):
+                if over is None and len(raw) > most and not raw.endswith(b"\n"):
                     skipped, ends_line, over = _skip_line(stream, budget)
-                    yield Problem(where, bounds.too_large(len(raw) + skipped), line=number)
-                else:
-                    ends_line = raw.endswith(b"\n")
-                    if number == 1 and (wrong := _not_utf8_text(raw)) is not None:
-                        yield Problem(where, wrong, line=1)
-                        ends_line = False
-                        break
-                    over = over or budget.count(raw)
-                    if raw.strip():
-                        yield number, raw
+                    if over is None:
+                        yield Problem(where, bounds.too_large(len(raw) + skipped), line=number)
+                        continue
+                if over is None and number == 1:
+                    over = _not_utf8_text(raw)
+                over = over or budget.count(raw)
                 if over is not None:
-                    yield Problem(
-                        where, f"stopped reading after line {number}: {over}", line=number
-                    )
+                    # This line and every one after it are not read: said once, here.
+                    yield Problem(where, f"stopped reading at line {number}: {over}", line=number)
                     ends_line = False
                     break
+                ends_line = raw.endswith(b"\n")
+                if raw.strip():
+                    yield number, raw
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             yield Problem(where, f"file is damaged after line {number}: {error}", line=number + 1)
             ends_line = False
@@ -240,8 +238,7 @@ def _not_utf8_text(first: bytes) -> str | None:
         return (
             f"the file is {found[1]} (by its byte-order mark): JSON Lines must be UTF-8; not read"
         )
-    problem = nul_problem(first)
-    return None if problem is None else f"{problem}; not read"
+    return nul_problem(first)
 
 
 class _Digesting(io.RawIOBase):
