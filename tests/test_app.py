@@ -1238,3 +1238,23 @@ async def test_notices_are_never_markup_even_the_app_s_own(app: AfreaderApp) -> 
         app.notify("[b]loud[/b] \x1b[2J")
         await pilot.pause()
         assert "[b]loud[/b] ␛[2J" in notices(app)
+
+
+async def test_a_search_that_breaks_says_so_in_the_status(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        engine = screen.engine
+        assert engine is not None
+        real_search = engine.search
+
+        def search_breaking(text: str, **kwargs: Any) -> Any:
+            if text == "Taliban":  # the store went away under the search, say
+                raise OSError("disk I/O error")
+            return real_search(text, **kwargs)
+
+        engine.search = search_breaking  # type: ignore[method-assign]
+        await search(app, pilot, "Taliban")
+        await pilot.pause(0.3)
+        assert status(screen) == "the search failed: disk I/O error"
+        assert screen.query_one("#search-status").has_class("-error")

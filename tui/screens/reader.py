@@ -356,6 +356,10 @@ class ReaderScreen(SearchingReader):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            if event.worker.group == "search":
+                # The status said "searching…": it says what went wrong instead.
+                self._searched()
+                self.search_bar.show_status(f"the search failed: {error}", error=True)
             self.say(
                 f"Something went wrong ({type(error).__name__}): {error}",
                 10,
