@@ -32,8 +32,8 @@ from whoosh.util import make_weighted_tree
 
 from corpus import Gazetteer
 from index import Engine, SearchCancelled
-from index import engine as engine_module
 from index.analysis import body_analyzer
+from index.fastpath import plan
 
 VOCABULARY = (
     "government security forces province council election budget market trade oil price "
@@ -271,27 +271,27 @@ def assert_same_tree(node: Any, m: Any, planner: Any) -> None:
         m = m.b if _is_null(m.a) else m.a
     if node is None:
         assert _is_null(m)
-    elif type(node) is engine_module._Both:
+    elif type(node) is plan.Both:
         assert type(m) is IntersectionMatcher
         assert_same_tree(node.a, m.a, planner)
         assert_same_tree(node.b, m.b, planner)
-    elif type(node) is engine_module._Either:
+    elif type(node) is plan.Either:
         assert type(m) is UnionMatcher
         assert_same_tree(node.a, m.a, planner)
         assert_same_tree(node.b, m.b, planner)
-    elif type(node) is engine_module._Boosted:
+    elif type(node) is plan.Boosted:
         assert type(m) is WrappingMatcher and m.boost == node.boost
         assert_same_tree(node.child, m.child, planner)
-    elif type(node) is engine_module._Sum:
+    elif type(node) is plan.Sum:
         assert type(m) is ArrayUnionMatcher and m._boost == node.boost
         subs = [sub for sub in m._submatchers if not _is_null(sub)]
         assert len(subs) == len(node.parts)
         for part, sub in zip(node.parts, subs, strict=True):
             assert_same_tree(part, sub, planner)
-    elif type(node) is engine_module._Other:
+    elif type(node) is plan.Other:
         assert type(m) is type(planner.open(node))
     else:
-        assert type(node) is engine_module._Leaf
+        assert type(node) is plan.Leaf
         q = node.query
         field = reader.schema[q.fieldname]
         assert _leaf_term(m) == (q.fieldname, field.to_bytes(q.text), q.boost)
@@ -305,7 +305,7 @@ def test_the_plan_is_the_tree_whoosh_builds(text: str, request: pytest.FixtureRe
         q = engine.compile(text).query
         context = searcher.context()
         for subsearcher, _ in searcher.leaf_searchers():
-            planner = engine_module._Planner(subsearcher, context)
+            planner = plan.Planner(subsearcher, context)
             assert_same_tree(planner.plan(q), q.matcher(subsearcher, context), planner)
 
 
@@ -314,15 +314,13 @@ def test_the_weighted_tree_pairs_as_whoosh_does() -> None:
     rng = random.Random(5)
     for _ in range(300):
         weights = [rng.randint(0, 4) for _ in range(rng.randint(1, 7))]
-        leaves = [engine_module._Leaf(wq.Term("body", str(n)), 1) for n in range(len(weights))]
+        leaves = [plan.Leaf(wq.Term("body", str(n)), 1) for n in range(len(weights))]
         matchers = [ListMatcher([n], [1.0]) for n in range(len(weights))]
-        plan = engine_module._weighted_tree(
-            engine_module._both, list(zip(weights, leaves, strict=True))
-        )
+        planned = plan.weighted_tree(plan.both, list(zip(weights, leaves, strict=True)))
         tree = make_weighted_tree(IntersectionMatcher, list(zip(weights, matchers, strict=True)))
 
         def shape(node: Any) -> Any:
-            if type(node) is engine_module._Both:
+            if type(node) is plan.Both:
                 return (shape(node.a), shape(node.b))
             if type(node) is IntersectionMatcher:
                 return (shape(node.a), shape(node.b))
@@ -330,7 +328,7 @@ def test_the_weighted_tree_pairs_as_whoosh_does() -> None:
                 return node._ids[0]
             return int(node.query.text)
 
-        assert shape(plan) == shape(tree), weights
+        assert shape(planned) == shape(tree), weights
 
 
 def test_the_segmented_index_has_deleted_documents(segmented_engine: Engine) -> None:
@@ -497,6 +495,8 @@ def test_a_count_stops_when_cancelled(segmented_engine: Engine) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
 def test_index_files_are_read_not_memory_mapped(segmented_engine: Engine) -> None:
+    if segmented_engine.answerer != "fast path":
+        pytest.skip("plain Whoosh maps its files, as Whoosh does")
     # In a process of its own: this one built the index, and the build maps its files.
     generation = segmented_engine.indexer.current()
     assert generation is not None
@@ -519,10 +519,12 @@ print(sum(".seg" in line for line in Path("/proc/self/maps").read_text().splitli
 def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_article(
     segmented_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.engine import _Expansions
+    from index.fastpath.terms import Expansions
 
     engine = segmented_engine
-    monkeypatch.setattr(engine, "_expansions", _Expansions())
+    if engine.answerer != "fast path":
+        pytest.skip("the fast path keeps expansions; plain Whoosh expands each time")
+    monkeypatch.setattr(engine._answerer, "expansions", Expansions())
     expanded: list[object] = []
     original = wq.FuzzyTerm._btexts
 
