@@ -27,6 +27,15 @@ SEARCH_FIELDS = ("title", "body", "source", "author", "published", "actor")
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)")
 _DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[{()]+)")
 _DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
+# A field name with nothing after it: the end, a space, a closing parenthesis, "" or ().
+_EMPTY_VALUE = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=$|[\s)]|\"\"|\(\s*\))")
+# A word's fuzzy distance as typed (`word~5`; not a phrase's slop, `"a b"~5`).
+_FUZZY = re.compile(r"(?<=[^\s\"()])~(\d+)")
+_BOOST_VALUE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?=$|[\s)])")
+_HOW_TO_WRITE = {
+    "actor": 'actor:dostum or actor:"Ahmad Massoud"',
+    "published": "published:2015, published:2015-06-29 or published:[2015 to 2016]",
+}
 # Whoosh's parser is quadratic in the length of a word (10,000 characters take a second) and
 # its Levenshtein automaton grows exponentially with the distance: both are bounded here.
 MAX_QUERY_LENGTH = 1_000
@@ -78,7 +87,10 @@ class QueryCompiler:
                 f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
             )
         _check_balance(text)
+        _check_empty_values(text, self.schema.names())
         _check_dates(text)
+        _check_typed_fuzzy(text)
+        _check_typed_boosts(text)
         for match in _FIELD_PREFIX.finditer(_outside_quotes(text)):
             name = match.group(1)
             if name not in self.schema.names():
@@ -150,6 +162,72 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
 
 
+def _quotes_masked(text: str) -> str:
+    """`text` with what is inside quotes replaced (the quotes kept): `""` stays empty."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', text)
+
+
+def _typed_token(text: str, at: int) -> str:
+    """What the person typed around column `at` (the operator `^` or `~` there): the word,
+    or the group or phrase it follows, to the next space."""
+    start = max(text.rfind(" ", 0, at), text.rfind("(", 0, at)) + 1
+    if at and text[at - 1] == '"':
+        start = text.rfind('"', 0, at - 1)
+    elif at and text[at - 1] == ")":
+        depth = 0
+        for start in range(at - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[start], 0)
+            if depth == 0:
+                break
+    end = len(text)
+    for stop in (" ", ")"):
+        found = text.find(stop, at)
+        if found != -1:
+            end = min(end, found)
+    return text[start:end]
+
+
+def _check_empty_values(text: str, fields: list[str]) -> None:
+    """`title:` with nothing after it would be searched as the word "title"."""
+    for match in _EMPTY_VALUE.finditer(_quotes_masked(text)):
+        name = match.group(1)
+        if name in fields:
+            how = _HOW_TO_WRITE.get(
+                name, f'{name}:word, {name}:"a phrase" or {name}:(one OR other)'
+            )
+            raise QueryError(f"{name}: has nothing to search for; write {how}")
+
+
+def _check_typed_fuzzy(text: str) -> None:
+    """A fuzzy distance over the limit, quoted as typed (Whoosh stems the word and reads one
+    digit of the distance: `taliban~99` would be `taliban~9`)."""
+    masked = _quotes_masked(text)
+    for match in _FUZZY.finditer(masked):
+        if int(match.group(1)) > MAX_FUZZY_DISTANCE:
+            token = _typed_token(text, match.start())
+            word = token.split("~", 1)[0]
+            raise QueryError(
+                f"{token}: a fuzzy distance over {MAX_FUZZY_DISTANCE} matches almost anything; "
+                f"use {word}~ (1) or {word}~{MAX_FUZZY_DISTANCE}"
+            )
+
+
+def _check_typed_boosts(text: str) -> None:
+    """Each `^` outside quotes is followed by a number above 0 (Whoosh drops `^-1` and reads
+    `x^abc` as the word "abc")."""
+    masked = _quotes_masked(text)
+    for at, char in enumerate(masked):
+        if char != "^":
+            continue
+        value = _BOOST_VALUE.match(masked, at + 1)
+        if value is None or float(value.group(0)) <= 0:
+            token = _typed_token(text, at)
+            raise QueryError(
+                f"{token}: a boost is a number above 0 after ^ (such as ^2, or ^0.5 to weigh "
+                "a word less); use NOT to leave a word out"
+            )
+
+
 def _check_balance(text: str) -> None:
     if text.count('"') % 2:
         raise QueryError(
@@ -164,12 +242,20 @@ def _check_balance(text: str) -> None:
         raise QueryError("unbalanced parentheses: a '(' is never closed")
 
 
+def _query_date(value: str) -> PartialDate:
+    """A date as a query gives it: a year, a month or a day, no time (Whoosh would read the
+    colons of a time as fields, and accept hours that do not exist)."""
+    if ":" in value or "t" in value.lower():
+        raise ValueError("a time of day")
+    return PartialDate.parse(value)
+
+
 def _check_dates(text: str) -> None:
     """Whoosh silently drops a `published:` value it cannot read; say so instead."""
     for match in _DATE_VALUE.finditer(_outside_quotes(text)):
         value = match.group(1)
         try:
-            PartialDate.parse(value)
+            _query_date(value)
         except ValueError:
             raise QueryError(
                 f"published:{value} is not a date; use 2015, 2015-06, 2015-06-29 "
@@ -177,15 +263,27 @@ def _check_dates(text: str) -> None:
             ) from None
     # Whoosh reads a bad end of a range as a crash deep in its date parser; say which end.
     for match in _DATE_RANGE.finditer(_outside_quotes(text)):
-        for value in re.split(r"\s+to\s+", f" {match.group(1)} ", flags=re.IGNORECASE):
+        inside = match.group(1)
+        ends = re.split(r"\s+to\s+", f" {inside} ", flags=re.IGNORECASE)
+        dates: list[PartialDate] = []
+        for value in ends:
             if value.strip():
                 try:
-                    PartialDate.parse(value)
+                    dates.append(_query_date(value.strip()))
                 except ValueError:
                     raise QueryError(
-                        f"{value.strip()!r} in published:[{match.group(1)}] is not a date; "
+                        f"{value.strip()!r} in published:[{inside}] is not a date; "
                         "use a range such as published:[2015 to 2016] or [2015-06 to 2015-07]"
                     ) from None
+        if not dates:
+            raise QueryError(
+                f"published:[{inside}] has no dates; write a range such as "
+                "published:[2015 to 2016], or leave one end open: published:[2015 to]"
+            )
+        if len(dates) == 2 and dates[0].sort_date > dates[1].sort_date:
+            raise QueryError(
+                f"published:[{inside}] ends before it starts; write the earlier date first"
+            )
 
 
 def _check_values(q: wq.Query, schema: Schema) -> None:
