@@ -30,6 +30,7 @@ from whoosh.searching import Searcher
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
 from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
+from index.expansion import Budget, multiterms
 from index.fastpath import FastPath, open_whoosh
 from index.fastpath.shapes import shape_problems
 from index.highlight import Highlighter
@@ -315,9 +316,10 @@ class Engine:
             )
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, sort)
-        q = self._answerer.prepare(q)
         with self._reading() as reading:
             searcher = reading.searcher
+            budget = self._budget(q, searcher, check, compiled)
+            q = self._answerer.prepare(q, budget)
             top, total = self._top(reading, q, offset + limit, kwargs, check)
             page = top[offset : offset + limit]
             ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
@@ -361,7 +363,14 @@ class Engine:
                 )
             shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
             return SearchResults(
-                text, shown_sort, total, offset, hits, time.perf_counter() - started, actor
+                text,
+                shown_sort,
+                total,
+                offset,
+                hits,
+                time.perf_counter() - started,
+                actor,
+                budget.notices(),
             )
 
     def _top(
@@ -397,11 +406,21 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
         allowed = kwargs.get("filter")
         with self.searching() as searcher:
+            q = self._answerer.prepare(q, self._budget(q, searcher, check, compiled))
             matched = checked(searcher.docs_for_query(q), check)
             if allowed is None:
                 return sum(1 for _ in matched)
             keep = set(checked(searcher.docs_for_query(allowed), check))
             return sum(1 for docnum in matched if docnum in keep)
+
+    @staticmethod
+    def _budget(
+        q: wq.Query, searcher: Searcher, check: Check | None, compiled: CompiledQuery | None
+    ) -> Budget:
+        """The bounds of `q`'s wildcard, prefix and fuzzy parts on `searcher`."""
+        parts = sum(1 for _ in multiterms(q))
+        shown = compiled.typed_part if compiled is not None else None
+        return Budget(parts, searcher.doc_count_all(), check, shown)
 
     @staticmethod
     def _whoosh_query(
@@ -426,7 +445,9 @@ class Engine:
             docnum = searcher.document_number(id=article.article.id)
             if docnum is None:
                 return {"title": [], "body": []}
-            highlighter = Highlighter(searcher, self._answerer.prepare(compiled.query), entity_ids)
+            budget = self._budget(compiled.query, searcher, None, compiled)
+            q = self._answerer.prepare(compiled.query, budget)
+            highlighter = Highlighter(searcher, q, entity_ids)
             title, body = highlighter.page(
                 [
                     (docnum, "title", article.article.title, mentions),

@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.cancel import Check, Checks, SortingCollector
+from index.expansion import Budget, bounded
 
 __all__ = ["ENV_PLAIN_WHOOSH", "Answerer", "PlainWhoosh", "Reading", "sorted_top"]
 
@@ -51,8 +52,9 @@ class Answerer(Protocol):
     def open_searcher(self, ix: whoosh_index.Index) -> Searcher:
         """A new searcher of `ix` as it now is."""
 
-    def prepare(self, q: wq.Query) -> wq.Query:
-        """The query to run and highlight (the fast path expands wildcards once)."""
+    def prepare(self, q: wq.Query, budget: Budget) -> wq.Query:
+        """The query to run and highlight, its wildcard, prefix and fuzzy parts expanding
+        within `budget` (the fast path keeps their words from one search to the next)."""
 
     def rank(
         self, reading: Reading, q: wq.Query, limit: int, allow: wq.Query | None, check: Check | None
@@ -86,9 +88,9 @@ class PlainWhoosh:
         """Whoosh's own searcher."""
         return ix.searcher()
 
-    def prepare(self, q: wq.Query) -> wq.Query:
-        """The query as it is."""
-        return q
+    def prepare(self, q: wq.Query, budget: Budget) -> wq.Query:
+        """The query, its expansions bounded (and walked again by every search)."""
+        return bounded(q, budget)
 
     def rank(
         self, reading: Reading, q: wq.Query, limit: int, allow: wq.Query | None, check: Check | None

@@ -31,6 +31,7 @@ _DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
 _EMPTY_VALUE = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=$|[\s)]|\"\"|\(\s*\))")
 # A word's fuzzy distance as typed (`word~5`; not a phrase's slop, `"a b"~5`).
 _FUZZY = re.compile(r"(?<=[^\s\"()])~(\d+)")
+_TYPED_PART = re.compile(r'[^\s()"]*[*?~][^\s()"]*')
 _BOOST_VALUE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?=$|[\s)])")
 _HOW_TO_WRITE = {
     "actor": 'actor:dostum or actor:"Ahmad Massoud"',
@@ -54,6 +55,18 @@ class CompiledQuery:
     query: wq.Query
     entity_ids: frozenset[str] = field(default_factory=frozenset)
     filter_ids: frozenset[str] = field(default_factory=frozenset)
+    # Each wildcard, prefix and fuzzy part as the person typed it (see `typed_part`).
+    typed: dict[tuple[object, ...], str] = field(default_factory=dict)
+
+    def typed_part(self, part: wq.MultiTerm) -> str:
+        """A wildcard, prefix or fuzzy part of the query as typed (`Panj*`, `goverment~`),
+        not as parsed (`panj`, stemmed `gover`)."""
+        shown = self.typed.get(_part_key(part))
+        if shown is not None:
+            return shown
+        if isinstance(part, wq.FuzzyTerm):
+            return f"{part.text}~{part.maxdist}"
+        return f"{part.text}*" if isinstance(part, wq.Prefix) else str(part.text)
 
 
 class QueryCompiler:
@@ -108,7 +121,9 @@ class QueryCompiler:
         compiled = self._expand(parsed, matched, filters)
         if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
             raise QueryError("nothing to search for: the query has only common words or operators")
-        return CompiledQuery(text, compiled, frozenset(matched), frozenset(filters))
+        return CompiledQuery(
+            text, compiled, frozenset(matched), frozenset(filters), _typed_parts(text, parsed)
+        )
 
     def _expand(self, q: wq.Query, matched: set[str], filters: set[str]) -> wq.Query:
         if isinstance(q, wq.AndNot):
@@ -185,6 +200,37 @@ def _typed_token(text: str, at: int) -> str:
         if found != -1:
             end = min(end, found)
     return text[start:end]
+
+
+def _part_key(part: wq.Query) -> tuple[object, ...]:
+    """What tells a wildcard, prefix or fuzzy part from another, whatever its field."""
+    return (type(part).__name__, part.text, getattr(part, "maxdist", None))
+
+
+def _multiterms(q: wq.Query) -> list[wq.MultiTerm]:
+    if isinstance(q, wq.MultiTerm):
+        return [q]
+    return [part for child in q.children() for part in _multiterms(child)]
+
+
+def _typed_parts(text: str, parsed: wq.Query) -> dict[tuple[object, ...], str]:
+    """Each wildcard, prefix and fuzzy part of the parsed query, as typed in `text`.
+
+    The parser makes them in the order they were typed, one per field searched; the typed
+    words are those with `*`, `?` or `~` outside quotes (not a phrase's `"..."~N`). When the
+    two do not pair one to one (the same word twice, a bare `*`), none is paired."""
+    masked = _quotes_masked(text)
+    typed = [
+        text[m.start() : m.end()]
+        for m in _TYPED_PART.finditer(masked)
+        if not m.group(0).startswith(("~", "^"))
+    ]
+    keys: list[tuple[object, ...]] = []
+    for part in _multiterms(parsed):
+        key = _part_key(part)
+        if key not in keys:
+            keys.append(key)
+    return dict(zip(keys, typed, strict=True)) if len(keys) == len(typed) else {}
 
 
 def _check_empty_values(text: str, fields: list[str]) -> None:

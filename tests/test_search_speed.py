@@ -21,6 +21,7 @@ from whoosh.reading import TermNotFound
 
 from corpus import Gazetteer
 from index import Engine
+from index.expansion import Budget, multiterms
 from index.fastpath import postings, storage
 from index.fastpath import terms as terms_module
 from index.fastpath.evaluate import ranked
@@ -112,7 +113,8 @@ def test_a_rare_word_keeps_the_common_ones_from_being_read(
     ]
     # the ranking alone (the page's highlights read the postings of its hits)
     reads = BlockReads(monkeypatch)
-    q = expanding_once(engine.compile(text).query, Expansions())
+    q = engine.compile(text).query
+    q = expanding_once(q, Expansions(), Budget(len(list(multiterms(q))), searcher.doc_count_all()))
     assert ranked(searcher, q, 10, None, {}, None) == (expected[:10], len(expected))
     assert ("body", RARE.encode()) in reads.reads  # (what is read is counted)
     common = {t: n for t, n in reads.reads.items() if t[1] != RARE.encode()}

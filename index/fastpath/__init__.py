@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.cancel import Check, checked
+from index.expansion import Budget
 from index.fastpath.evaluate import ranked
 from index.fastpath.storage import open_whoosh
 from index.fastpath.terms import Expansions, expanding_once, open_searcher
@@ -43,9 +44,10 @@ class FastPath:
         """A searcher that remembers looked-up words and average field lengths."""
         return open_searcher(ix)
 
-    def prepare(self, q: wq.Query) -> wq.Query:
-        """`q` with its wildcard and fuzzy terms expanded once per segment, and kept."""
-        return expanding_once(q, self.expansions)
+    def prepare(self, q: wq.Query, budget: Budget) -> wq.Query:
+        """`q` with its wildcard and fuzzy terms expanded once per segment within `budget`,
+        and kept."""
+        return expanding_once(q, self.expansions, budget)
 
     def rank(
         self, reading: Reading, q: wq.Query, limit: int, allow: wq.Query | None, check: Check | None

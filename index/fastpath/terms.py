@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -15,6 +14,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+from index.expansion import Budget, Expansion
 
 __all__ = ["Expansions", "TermCache", "expanding_once", "open_searcher"]
 
@@ -25,34 +26,41 @@ EXPANSIONS_KEPT = 256
 class Expansions:
     """The words each wildcard or fuzzy term stands for in each segment, kept across searches
     and threads: a segment's words never change (deleting articles leaves them), so the
-    article opened from a `goverment~` search does not walk every term index again."""
+    article opened from a `goverment~` search does not walk every term index again.
+
+    Kept with the shares of the bounds they were found within (`index/expansion.py`), and
+    whether those cut them short, so that a search finds the same words, and says the same,
+    whether they are kept or walked."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._words: OrderedDict[tuple[str, str], list[bytes]] = OrderedDict()
+        self._words: OrderedDict[tuple[str, str, tuple[int, int]], Expansion] = OrderedDict()
 
-    def of(
-        self, q: wq.MultiTerm, expand: Callable[[Any], Iterable[bytes]], reader: Any
-    ) -> list[bytes]:
+    def of(self, q: wq.MultiTerm, reader: Any, budget: Budget) -> list[bytes]:
+        """The words `q` stands for in `reader`, within `budget`."""
         segment = getattr(reader, "segment", None)
         if segment is None:  # not one segment's reader: nothing to key the words by
-            return list(expand(reader))
-        key = (segment().segment_id(), repr(q))
-        with self._lock:
-            words = self._words.get(key)
-            if words is not None:
-                self._words.move_to_end(key)
-                return words
-        words = list(expand(reader))
-        with self._lock:
-            self._words[key] = words
-            while len(self._words) > EXPANSIONS_KEPT:
-                self._words.popitem(last=False)
-        return words
+            return budget.expand(q, reader)
+        key = (segment().segment_id(), repr(q), budget.shares(reader))
+
+        def kept_or_walked() -> Expansion:
+            with self._lock:
+                kept = self._words.get(key)
+                if kept is not None:
+                    self._words.move_to_end(key)
+                    return kept
+            walked = budget.walk(q, reader)
+            with self._lock:
+                self._words[key] = walked
+                while len(self._words) > EXPANSIONS_KEPT:
+                    self._words.popitem(last=False)
+            return walked
+
+        return budget.expand(q, reader, kept_or_walked)
 
 
-def expanding_once(q: wq.Query, expansions: Expansions) -> wq.Query:
-    """A copy of `q` whose wildcard and fuzzy terms expand once per segment.
+def expanding_once(q: wq.Query, expansions: Expansions, budget: Budget) -> wq.Query:
+    """A copy of `q` whose wildcard and fuzzy terms expand once per segment, within `budget`.
 
     Whoosh expands such a term when it builds the matcher, again to estimate its size, and
     the highlighter a third time; each expansion walks the segment's term index (for a
@@ -60,18 +68,13 @@ def expanding_once(q: wq.Query, expansions: Expansions) -> wq.Query:
     `expansions`, which keeps them for later searches too.
     """
     if isinstance(q, wq.MultiTerm):
-        expand = q._btexts
-
-        def once(reader: Any) -> list[bytes]:
-            return expansions.of(q, expand, reader)
-
-        q = copy.copy(q)
-        q._btexts = once
-        return q
+        part = copy.copy(q)
+        part._btexts = lambda reader: expansions.of(part, reader, budget)
+        return part
     # `apply` rebuilds a compound node from its subqueries and boost only: an Or's `scale`,
     # a DisjunctionMax's tiebreak or an Ordered's slop would be lost. The query compiler
     # makes none of those (tests/test_search.py compares every ranking with Whoosh's).
-    return q.apply(lambda child: expanding_once(child, expansions))
+    return q.apply(lambda child: expanding_once(child, expansions, budget))
 
 
 # How many looked-up words each segment reader remembers (a search looks each of its words up
