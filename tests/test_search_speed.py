@@ -27,7 +27,7 @@ from index.fastpath import terms as terms_module
 from index.fastpath.evaluate import ranked
 from index.fastpath.terms import Expansions, expanding_once
 from index.plain import ENV_PLAIN_WHOOSH
-from tests.test_search import _write, generated, indexed, plain_searcher, straightforward
+from tests.search_corpus import generated, indexed, plain_searcher, straightforward, write_records
 
 RARE = "zebrafish"
 
@@ -50,7 +50,7 @@ def big_segment_engine(
         records[n]["body"] = f"{records[n]['body']} The {RARE} said so."
     path, engine = indexed(folder, records, bundled_gazetteer, batch_size=5000)
     changed = generated(20, seed=12, start=390)
-    _write(path, [*records[:390], *changed, *records[410:]])
+    write_records(path, [*records[:390], *changed, *records[410:]])
     engine.update()
     yield engine
     engine.close()
