@@ -12,9 +12,6 @@ the same rankings, totals and highlights either way.
 from __future__ import annotations
 
 import itertools
-import os
-import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -28,14 +25,14 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
-from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
+from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
-from index.expansion import Budget, multiterms
-from index.fastpath import FastPath, open_whoosh
-from index.fastpath.shapes import shape_problems
-from index.highlight import Highlighter
+from index.errors import EngineError, IndexDamaged
+from index.expansion import budget_for
+from index.fastpath import choose_answerer, open_whoosh
+from index.highlight import Highlighter, page_hits
 from index.paths import expand_user, index_dir_for
-from index.plain import ENV_PLAIN_WHOOSH, Answerer, PlainWhoosh, Reading, sorted_top
+from index.plain import Reading, sorted_top
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
@@ -52,10 +49,6 @@ __all__ = [
 ]
 
 SORTS = ("relevance", "date")
-
-
-class EngineError(Exception):
-    """The index cannot be opened or built; the message says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,26 +98,13 @@ class Engine:
         self._readings: Pool[Reading] = Pool(
             self._open_reading, Reading.close, fresh=lambda r: r.searcher.up_to_date()
         )
-        self.notices: list[str] = []
-        self._answerer = self._choose_answerer()
+        # plain Whoosh when AFREADER_PLAIN_WHOOSH=1 or when the fast path cannot be trusted
+        self._answerer, notice = choose_answerer()
+        self.notices: list[str] = [notice] if notice else []
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
         self._compiler: QueryCompiler | None = None
         self._generation_path: Path | None = None
-
-    def _choose_answerer(self) -> Answerer:
-        """Plain Whoosh when asked (AFREADER_PLAIN_WHOOSH=1) or when an internal the fast path
-        reads has changed shape (another Whoosh release), said in `notices`; else the fast path."""
-        if os.environ.get(ENV_PLAIN_WHOOSH, "").strip() not in ("", "0"):
-            return PlainWhoosh()
-        problems = shape_problems()
-        if problems:
-            self.notices.append(
-                "searching with plain Whoosh (slower): the installed Whoosh differs from the one "
-                f"the fast path was written for ({problems[0]})"
-            )
-            return PlainWhoosh()
-        return FastPath()
 
     @property
     def answerer(self) -> str:
@@ -134,62 +114,47 @@ class Engine:
     # --- lifecycle ------------------------------------------------------------------------
 
     def prepare_root(self) -> None:
-        """Make sure the index folder can be written; if not, fall back to a temporary one.
+        """Make sure the index folder can be written; if not, fall back to a temporary one
+        (said in `notices`). See `index.lifecycle.prepare_root`."""
+        from index.lifecycle import prepare_root
 
-        A read-only or unusable cache directory must not stop anyone reading: the index is
-        then built in a temporary folder (and said so in `notices`).
-        """
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=self.root):
-                pass
-        except OSError as error:
-            fallback = Path(tempfile.mkdtemp(prefix="afreader-index-"))
-            self.notices.append(
-                f"cannot write the index in {self.root} ({error.strerror or error}); "
-                f"using a temporary index in {fallback} for this session"
-            )
-            self.index_root = fallback
-            self.root = index_dir_for(self.corpus, fallback)
-            self.indexer = Indexer(self.corpus, self.root, self.gazetteer, procs=self.indexer.procs)
+        if (notice := prepare_root(self)) is not None:
+            self.notices.append(notice)
 
     def is_fresh(self) -> bool:
-        """The cheap start-up check: is the index there and current?"""
-        return self.indexer.is_fresh()
+        """The cheap start-up check: is the index there, whole and current?"""
+        from index.lifecycle import is_fresh
+
+        return is_fresh(self)
 
     def update(
         self, progress: ProgressCallback | None = None, rebuild: bool = False
     ) -> UpdateReport:
-        """Build, resume or refresh the index, then (re)open it."""
+        """Build, resume or refresh the index in this process, then (re)open it; raises
+        IndexBusy when another process is updating it."""
+        from index.lifecycle import update_index
+
         self.prepare_root()
-        try:
-            report = self.indexer.update(progress, rebuild=rebuild)
-        except IndexBusy:
-            raise
-        except OSError as error:
-            raise EngineError(
-                f"cannot write the index in {self.root}: {error.strerror or error}"
-            ) from None
-        except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
-            raise EngineError(f"cannot write the index in {self.root}: {error}") from None
+        report = update_index(self, progress, rebuild=rebuild)
+        self.notices.extend(report.notices)
         if report.repaired:
             self.notices.append(f"{report.repaired}; it was rebuilt")
         self.reopen()
         return report
 
     def open(self, progress: ProgressCallback | None = None) -> UpdateReport | None:
-        """Open the index, updating it first unless it is fresh; None when nothing was done.
+        """Open the index, updating it first (in this process) unless it is fresh; None when
+        nothing was done. What `index.lifecycle.open_index` said is added to `notices`.
 
         When another process is updating the index, opens the last complete one.
         """
-        if self.is_fresh():
-            self.reopen()
-            return None
-        try:
-            return self.update(progress)
-        except IndexBusy:
-            self.reopen()
-            return None
+        from index.lifecycle import open_index
+
+        opened = open_index(self, progress, subprocess=False)
+        self.notices.extend(opened.notices)
+        if opened.warning:
+            self.notices.append(opened.warning)
+        return opened.report
 
     def reopen(self) -> None:
         """Open the current generation (after an update, or another process's)."""
@@ -203,9 +168,14 @@ class Engine:
                 self._readings.clear()
                 return
             self.close()
-            self._ix = self._answerer.open_index(generation.whoosh_dir)
-            self._store = Store(generation.store_path)
-            self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+            try:
+                self._ix = self._answerer.open_index(generation.whoosh_dir)
+                self._store = Store(generation.store_path)
+                self._store.count()  # the store opens lazily: read it once now
+                self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+            except Exception as error:  # any way Whoosh or SQLite fails to read it is damage
+                self.close()
+                raise IndexDamaged.of(error) from None
             self._generation_path = generation.path
 
     def close(self) -> None:
@@ -318,49 +288,18 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, sort)
         with self._reading() as reading:
             searcher = reading.searcher
-            budget = self._budget(q, searcher, check, compiled)
+            budget = budget_for(q, searcher, check, compiled)
             q = self._answerer.prepare(q, budget)
             top, total = self._top(reading, q, offset + limit, kwargs, check)
-            page = top[offset : offset + limit]
-            ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
-            stored = self.store.articles(ids)
             entity_ids: set[str] = (
                 set(compiled.entity_ids | compiled.filter_ids) if compiled else set()
             )
             if actor is not None:
                 entity_ids.add(actor)
-            found = []
-            for (docnum, score), article_id in zip(page, ids, strict=True):
-                article = stored.get(article_id)
-                if article is None:  # indexed by Whoosh, not yet in the store: being updated
-                    continue
-                mentions = self.store.mentions_in(article.n, entity_ids) if entity_ids else []
-                found.append((docnum, score, article, mentions))
-            if check is not None:
-                check()
-            highlighter = Highlighter(searcher, q, entity_ids, check)
-            spans = highlighter.page(
-                [
-                    (docnum, "body", article.article.body, mentions)
-                    for docnum, _, article, mentions in found
-                ]
-            )
-            hits = []
-            for (_, score, article, mentions), body_spans in zip(found, spans, strict=True):
-                matched = tuple(
-                    sorted(
-                        {m.text for m in mentions if m.entity_id in entity_ids}, key=str.casefold
-                    )
-                )
-                hits.append(
-                    Hit(
-                        article,
-                        # Sorted by date, Whoosh gives the sort key as the score: no score then.
-                        score if compiled and sort == "relevance" else None,
-                        make_snippet(article.article.body, body_spans),
-                        matched,
-                    )
-                )
+            # Sorted by date, Whoosh gives the sort key as the score: no score then.
+            scored = compiled is not None and sort == "relevance"
+            page = [(d, score if scored else None) for d, score in top[offset : offset + limit]]
+            hits = page_hits(self.store, searcher, q, page, entity_ids, check)
             shown_sort = "date" if (sort == "date" or compiled is None) else "relevance"
             return SearchResults(
                 text,
@@ -406,21 +345,12 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
         allowed = kwargs.get("filter")
         with self.searching() as searcher:
-            q = self._answerer.prepare(q, self._budget(q, searcher, check, compiled))
+            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
             matched = checked(searcher.docs_for_query(q), check)
             if allowed is None:
                 return sum(1 for _ in matched)
             keep = set(checked(searcher.docs_for_query(allowed), check))
             return sum(1 for docnum in matched if docnum in keep)
-
-    @staticmethod
-    def _budget(
-        q: wq.Query, searcher: Searcher, check: Check | None, compiled: CompiledQuery | None
-    ) -> Budget:
-        """The bounds of `q`'s wildcard, prefix and fuzzy parts on `searcher`."""
-        parts = sum(1 for _ in multiterms(q))
-        shown = compiled.typed_part if compiled is not None else None
-        return Budget(parts, searcher.doc_count_all(), check, shown)
 
     @staticmethod
     def _whoosh_query(
@@ -445,7 +375,7 @@ class Engine:
             docnum = searcher.document_number(id=article.article.id)
             if docnum is None:
                 return {"title": [], "body": []}
-            budget = self._budget(compiled.query, searcher, None, compiled)
+            budget = budget_for(compiled.query, searcher, None, compiled)
             q = self._answerer.prepare(compiled.query, budget)
             highlighter = Highlighter(searcher, q, entity_ids)
             title, body = highlighter.page(

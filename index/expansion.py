@@ -27,7 +27,16 @@ from whoosh import query as wq
 
 from index.cancel import CHECK_EVERY, Check
 
-__all__ = ["MAX_EXPANDED_WORDS", "MAX_LOOKED_AT", "Budget", "Cut", "Expansion", "bounded"]
+__all__ = [
+    "MAX_EXPANDED_WORDS",
+    "MAX_LOOKED_AT",
+    "Budget",
+    "Cut",
+    "Expansion",
+    "bounded",
+    "budget_for",
+    "multiterms",
+]
 
 MAX_EXPANDED_WORDS = 20_000
 MAX_LOOKED_AT = 1_000_000
@@ -172,3 +181,13 @@ def bounded(q: wq.Query, budget: Budget) -> wq.Query:
     # a DisjunctionMax's tiebreak or an Ordered's slop would be lost. The query compiler
     # makes none of those (tests/test_search.py compares every ranking with Whoosh's).
     return q.apply(lambda child: bounded(child, budget))
+
+
+def budget_for(
+    q: wq.Query, searcher: Any, check: Check | None, compiled: Any | None = None
+) -> Budget:
+    """The bounds of `q`'s wildcard, prefix and fuzzy parts on `searcher`; `compiled` (a
+    CompiledQuery) quotes the parts as typed."""
+    parts = sum(1 for _ in multiterms(q))
+    shown = compiled.typed_part if compiled is not None else None
+    return Budget(parts, searcher.doc_count_all(), check, shown)

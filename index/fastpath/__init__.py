@@ -12,6 +12,7 @@ to plain Whoosh (`index/plain.py`) with a notice when one has changed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -23,9 +24,9 @@ from index.expansion import Budget
 from index.fastpath.evaluate import ranked
 from index.fastpath.storage import open_whoosh
 from index.fastpath.terms import Expansions, expanding_once, open_searcher
-from index.plain import Ranked, Reading
+from index.plain import ENV_PLAIN_WHOOSH, Answerer, PlainWhoosh, Ranked, Reading
 
-__all__ = ["FastPath", "open_whoosh"]
+__all__ = ["FastPath", "choose_answerer", "open_whoosh"]
 
 
 class FastPath:
@@ -56,3 +57,20 @@ class FastPath:
         searcher = reading.searcher
         allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
         return ranked(searcher, q, limit, allowed, reading.lengths, check)
+
+
+def choose_answerer() -> tuple[Answerer, str | None]:
+    """The answerer for a new engine, and a notice when it is not the one expected: plain
+    Whoosh when AFREADER_PLAIN_WHOOSH=1, or when an internal the fast path reads has changed
+    shape (another Whoosh release or fork); else the fast path."""
+    from index.fastpath.shapes import shape_problems  # it imports this package
+
+    if os.environ.get(ENV_PLAIN_WHOOSH, "").strip() not in ("", "0"):
+        return PlainWhoosh(), None
+    problems = shape_problems()
+    if problems:
+        return PlainWhoosh(), (
+            "searching with plain Whoosh (slower): the installed Whoosh differs from the one "
+            f"the fast path was written for ({problems[0]})"
+        )
+    return FastPath(), None
