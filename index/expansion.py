@@ -78,7 +78,7 @@ class Budget:
         self.parts = max(1, parts)
         self.doc_count = max(1, doc_count)
         self.check = check
-        self._typed = typed or (lambda q: str(q.text))
+        self._typed = typed or (lambda q: str(getattr(q, "text", q)))
         self.cut: dict[str, Cut] = {}
         self._memo: dict[tuple[int, int], list[bytes]] = {}
 

@@ -66,6 +66,8 @@ class CompiledQuery:
             return shown
         if isinstance(part, wq.FuzzyTerm):
             return f"{part.text}~{part.maxdist}"
+        if isinstance(part, wq.TermRange):
+            return f"{part.fieldname}:[{part.start or ''} to {part.end or ''}]"
         return f"{part.text}*" if isinstance(part, wq.Prefix) else str(part.text)
 
 
@@ -204,7 +206,10 @@ def _typed_token(text: str, at: int) -> str:
 
 def _part_key(part: wq.Query) -> tuple[object, ...]:
     """What tells a wildcard, prefix or fuzzy part from another, whatever its field."""
-    return (type(part).__name__, part.text, getattr(part, "maxdist", None))
+    return (
+        type(part).__name__,
+        *(getattr(part, name, None) for name in ("text", "start", "end", "maxdist")),
+    )
 
 
 def _multiterms(q: wq.Query) -> list[wq.MultiTerm]:
