@@ -32,7 +32,7 @@ from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
 from index.highlight import Highlighter, page_hits
 from index.paths import expand_user, index_dir_for
-from index.plain import Reading, sorted_top
+from index.plain import Answerer, Reading, sorted_top
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
@@ -98,9 +98,8 @@ class Engine:
         self._readings: Pool[Reading] = Pool(
             self._open_reading, Reading.close, fresh=lambda r: r.searcher.up_to_date()
         )
-        # plain Whoosh when AFREADER_PLAIN_WHOOSH=1 or when the fast path cannot be trusted
-        self._answerer, notice = choose_answerer()
-        self.notices: list[str] = [notice] if notice else []
+        self.notices: list[str] = []
+        self._chosen: Answerer | None = None
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
         self._compiler: QueryCompiler | None = None
@@ -110,6 +109,17 @@ class Engine:
     def answerer(self) -> str:
         """Which way queries are answered: "fast path" or "plain Whoosh"."""
         return self._answerer.name
+
+    @property
+    def _answerer(self) -> Answerer:
+        """Plain Whoosh when AFREADER_PLAIN_WHOOSH=1 or when the fast path cannot be trusted
+        (said in `notices`), else the fast path; chosen when first needed, so that the
+        start-up check (`is_fresh`) does not pay for the fast path's own check."""
+        if self._chosen is None:
+            self._chosen, notice = choose_answerer()
+            if notice:
+                self.notices.append(notice)
+        return self._chosen
 
     # --- lifecycle ------------------------------------------------------------------------
 
