@@ -41,9 +41,9 @@ class Expansions:
         segment = getattr(reader, "segment", None)
         if segment is None:  # not one segment's reader: nothing to key the words by
             return budget.expand(q, reader)
-        key = (segment().segment_id(), repr(q), budget.shares(reader))
 
-        def kept_or_walked() -> Expansion:
+        def kept_or_walked() -> Expansion:  # once per search: the budget remembers it
+            key = (segment().segment_id(), repr(q), budget.shares(reader))
             with self._lock:
                 kept = self._words.get(key)
                 if kept is not None:
