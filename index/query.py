@@ -31,6 +31,7 @@ _DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
 _EMPTY_VALUE = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=$|[\s)]|\"\"|\(\s*\))")
 # A word's fuzzy distance as typed (`word~5`; not a phrase's slop, `"a b"~5`).
 _FUZZY = re.compile(r"(?<=[^\s\"()])~(\d+)")
+_ACTOR_VALUE = re.compile(r'(?:^|[\s(])actor:(?:"([^"]*)"|([^\s()^"]+))')
 _TYPED_PART = re.compile(r'[^\s()"]*[*?~][^\s()"]*')
 _BOOST_VALUE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?=$|[\s)])")
 _HOW_TO_WRITE = {
@@ -120,7 +121,11 @@ class QueryCompiler:
         _check_boosts(parsed)
         matched: set[str] = set()
         filters: set[str] = set()
-        compiled = self._expand(parsed, matched, filters)
+        try:
+            compiled = self._expand(parsed, matched, filters)
+        except UnknownActor as error:  # quoted as typed (Whoosh lowercases it)
+            typed = _typed_actor(text, error.spelling)
+            raise QueryError(_no_actor(typed)) from None
         if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
             raise QueryError("nothing to search for: the query has only common words or operators")
         return CompiledQuery(
@@ -154,14 +159,37 @@ class QueryCompiler:
         return wq.Or([q, _any_actor(wider)]) if wider else q
 
     def resolve_actor(self, spelling: str) -> set[str]:
-        """Entity ids for an id or spelling; QueryError when none matches."""
+        """Entity ids for an id or spelling; QueryError (UnknownActor) when none matches."""
         entities = self.gazetteer.lookup(spelling)
         if not entities:
-            raise QueryError(
-                f"no actor called {spelling!r} in the gazetteer "
-                '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
-            )
+            raise UnknownActor(spelling)
         return {e.id for e in entities}
+
+
+class UnknownActor(QueryError):
+    """No actor of the gazetteer has this id or spelling."""
+
+    def __init__(self, spelling: str) -> None:
+        super().__init__(_no_actor(spelling))
+        self.spelling = spelling
+
+
+def _no_actor(spelling: str) -> str:
+    return (
+        f"no actor called {spelling!r} in the gazetteer "
+        '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
+    )
+
+
+def _typed_actor(text: str, spelling: str) -> str:
+    """`spelling` (as the parser gives it, lowercased) as typed after `actor:` in `text`."""
+    for match in _ACTOR_VALUE.finditer(text):
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        if value.casefold() == spelling.casefold() or " ".join(value.split()).casefold() == (
+            spelling.casefold()
+        ):
+            return value
+    return spelling
 
 
 def _contains(spelling: tuple[str, ...], words: tuple[str, ...]) -> bool:

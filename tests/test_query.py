@@ -179,6 +179,8 @@ def test_date_ranges(bundled_engine: Engine, query: str, expected: set[str]) -> 
         ("the and of", "nothing to search for: the query has only common words or operators"),
         ("NOT", "nothing to search for"),
         ("actor:nobody", "no actor called 'nobody' in the gazetteer"),
+        ("actor:Nobody", "no actor called 'Nobody' in the gazetteer"),
+        ('Dostum actor:"Nobody  Here"', "no actor called 'Nobody  Here' in the gazetteer"),
     ],
 )
 def test_query_errors(bundled_engine: Engine, query: str, message: str) -> None:
@@ -434,3 +436,22 @@ def test_minus_excludes_only_at_the_start_of_a_word(bundled_engine: Engine) -> N
     minus = {h.article.article.id for h in engine.search("Taliban -Noor").hits}
     assert minus == {h.article.article.id for h in engine.search("Taliban NOT Noor").hits}
     assert minus == {"2021-08-anti-taliban-alliance-sons-of-resistance"}
+
+
+@pytest.mark.parametrize(
+    ("query", "typed", "parsed"),
+    [("goverment~5", "goverment~5", "gover~"), ("taliban~99", "taliban~99", "taliban~9")],
+)
+def test_the_command_line_quotes_the_query_as_typed(
+    bundled_engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    query: str,
+    typed: str,
+    parsed: str,
+) -> None:
+    from tui import cli
+
+    argv = ["--index-dir", str(bundled_engine.index_root), "search", query]
+    assert cli.main(argv) == 2
+    _, err = capsys.readouterr()
+    assert f"{typed}: a fuzzy distance over 2" in err and parsed not in err.replace(typed, "")
