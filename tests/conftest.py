@@ -35,6 +35,10 @@ def _session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         patch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
         patch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
         patch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
+        # pytest-xdist's workers set COLUMNS=80 and LINES=24, which Textual obeys over the real
+        # terminal's size: an app started in a 120x36 tmux window would lay itself out at 80x24.
+        patch.delenv("COLUMNS", raising=False)
+        patch.delenv("LINES", raising=False)
         yield
 
 
