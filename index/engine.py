@@ -31,6 +31,7 @@ from index.errors import EngineError, IndexDamaged
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
 from index.highlight import Highlighter, page_hits
+from index.kwic import KwicLine, kwic_lines
 from index.paths import expand_user, index_dir_for
 from index.plain import Answerer, Reading, sorted_top
 from index.pool import Pool
@@ -58,17 +59,6 @@ class EntityStats:
     entity: Entity
     mentions: int
     articles: int
-
-
-@dataclass(frozen=True, slots=True)
-class KwicLine:
-    """A keyword-in-context line: left context, the mention as written, right context."""
-
-    ref: MentionRef
-    article: StoredArticle
-    left: str
-    text: str
-    right: str
 
 
 class Engine:
@@ -441,27 +431,7 @@ class Engine:
 
     def kwic(self, refs: list[MentionRef], width: int = 50) -> list[KwicLine]:
         """Keyword-in-context lines for mentions (one line each, newlines shown as spaces)."""
-        articles = {
-            a.n: a for a in self.store.articles(sorted({r.article_id for r in refs})).values()
-        }
-        lines = []
-        for ref in refs:
-            article = articles.get(ref.article_n)
-            if article is None:
-                continue
-            text = article.article.title if ref.field == "title" else article.article.body
-            left = text[max(0, ref.start - width) : ref.start]
-            right = text[ref.end : ref.end + width]
-            lines.append(
-                KwicLine(
-                    ref,
-                    article,
-                    " ".join(left.split()),
-                    text[ref.start : ref.end],
-                    " ".join(right.split()),
-                )
-            )
-        return lines
+        return kwic_lines(self.store, refs, width)
 
 
 def open_engine(
