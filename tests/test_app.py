@@ -1258,3 +1258,17 @@ async def test_a_search_that_breaks_says_so_in_the_status(app: AfreaderApp) -> N
         await pilot.pause(0.3)
         assert status(screen) == "the search failed: disk I/O error"
         assert screen.query_one("#search-status").has_class("-error")
+
+
+async def test_what_a_search_bounded_is_said(
+    app: AfreaderApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.expansion
+
+    # The bundled corpus is small: a smaller bound makes `*e*` stand for too many words.
+    monkeypatch.setattr(index.expansion, "MAX_EXPANDED_WORDS", 0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "*e*")
+        said = [n for n in notices(app) if n.startswith("*e* matches more words")]
+        assert len(said) == 1

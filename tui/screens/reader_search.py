@@ -135,6 +135,8 @@ class SearchingReader(ReaderBase):
         self._searched()
         self._sorted_by = results.sort
         self._show_count(results.total, results.seconds)
+        for notice in results.notices:  # what the search bounded (a wildcard of too many words)
+            self.say(notice, 8, title="Search", severity="warning")
         if results.total == 0:
             self.call_later(self._nothing_found)
             return
