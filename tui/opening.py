@@ -33,7 +33,7 @@ from tui.messages import (
 if TYPE_CHECKING:
     from index import BuildProgress, Engine, SearchResults, UpdateReport
 
-__all__ = ["FIRST_PAGE", "IndexKeeper", "Opened", "fetch_page", "open_engine"]
+__all__ = ["FIRST_PAGE", "IndexKeeper", "OpenedIndex", "fetch_page", "open_engine"]
 
 # The first page is what a person sees at once; later pages load as the highlight nears them.
 FIRST_PAGE = 20
@@ -47,7 +47,7 @@ Location = Callable[[], "tuple[Path | None, Path | None]"]
 
 
 @dataclass(slots=True)
-class Opened:
+class OpenedIndex:
     """What opening gave: the engine, the build's report, notices, a warning (not updated)."""
 
     engine: Engine
@@ -71,7 +71,7 @@ def open_engine(
     make_engine: EngineFactory,
     progressed: Callable[[BuildProgress], None],
     cancel: _Cancel,
-) -> Opened:
+) -> OpenedIndex:
     """Open the index through `index.open_index` (building or updating it first, in a
     separate process, when it is stale).
 
@@ -85,7 +85,7 @@ def open_engine(
     # Notices the engine gathered before (an earlier open, a fallback folder) are said too.
     notices = [*engine.notices, *outcome.notices]
     engine.notices.clear()
-    return Opened(engine, outcome.report, notices, outcome.warning)
+    return OpenedIndex(engine, outcome.report, notices, outcome.warning)
 
 
 def fetch_page(
