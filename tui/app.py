@@ -16,6 +16,7 @@ from textual.notifications import Notify, SeverityLevel
 from tui.commands import ReaderCommands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.reader_base import Preferences
 from tui.text import plain
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class AfreaderApp(App[None]):
 
     def on_mount(self) -> None:
         # The screen gets a factory, not the app: it never reaches back for it.
-        self.push_screen(ReaderScreen(self.make_engine, self.index_location, self.show_timings))
+        preferences = Preferences(show_timings=self.show_timings)
+        self.push_screen(ReaderScreen(self.make_engine, self.index_location, preferences))
 
     def notify(
         self,

@@ -35,6 +35,7 @@ from tui.messages import (
 )
 from tui.navigation import Mark, Place
 from tui.opening import EngineFactory, IndexKeeper, Location
+from tui.screens.reader_base import Preferences
 from tui.screens.reader_search import SearchingReader
 from tui.text import safe
 from tui.widgets.article import ArticleView
@@ -63,9 +64,12 @@ class ReaderScreen(SearchingReader):
     keeper = getters.query_one(IndexKeeper)
 
     def __init__(
-        self, make_engine: EngineFactory, location: Location, show_timings: bool = True
+        self,
+        make_engine: EngineFactory,
+        location: Location,
+        preferences: Preferences | None = None,
     ) -> None:
-        super().__init__(make_engine, location, show_timings)
+        super().__init__(make_engine, location, preferences)
         self._frozen = False
 
     def compose(self) -> ComposeResult:
@@ -89,9 +93,10 @@ class ReaderScreen(SearchingReader):
 
     def _lay_out(self) -> None:
         """Collapse the sidebar when it does not fit, whatever was toggled: below 100 columns
-        unless pinned open with `e`, and always when the article would be too narrow to read."""
+        unless pinned open with `e`, never when hidden with `e` (or by the settings), and
+        always when the article would be too narrow to read."""
         size, viewport = self.size, self.app.size
-        pinned = self.sidebar.has_class("-pinned")
+        wanted = self.sidebar_wanted
         results = self.results.styles
         taken = max(
             results.width.resolve(size, viewport) if results.width else 0,
@@ -100,7 +105,8 @@ class ReaderScreen(SearchingReader):
         sidebar = self.sidebar.styles.width
         taken += sidebar.resolve(size, viewport) if sidebar else 0
         fits = size.width - taken >= MIN_ARTICLE_WIDTH
-        self.sidebar.set_class(not ((pinned or size.width >= SIDEBAR_WIDTH) and fits), "-hidden")
+        shown = wanted is True or (wanted is None and size.width >= SIDEBAR_WIDTH)
+        self.sidebar.set_class(not (shown and fits), "-hidden")
 
     def on_unmount(self) -> None:
         if self._frozen:

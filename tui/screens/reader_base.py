@@ -8,6 +8,7 @@ an action only sets it. Every action is also a command in the palette (`tui/comm
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters
@@ -30,7 +31,16 @@ from tui.widgets.sidebar import EntitySidebar
 if TYPE_CHECKING:
     from index import Engine, MentionRef
 
-__all__ = ["ReaderBase"]
+__all__ = ["Preferences", "ReaderBase"]
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """How the reader starts: its sort, whether the sidebar shows, whether times are shown."""
+
+    sort: str = "relevance"
+    sidebar: bool = True  # False: hidden until `e`, even where it would fit
+    show_timings: bool = True
 
 
 def _binding(
@@ -147,12 +157,21 @@ class ReaderBase(Screen[None]):
     actor: reactive[str | None] = reactive(None, init=False)
 
     def __init__(
-        self, make_engine: EngineFactory, location: Location, show_timings: bool = True
+        self,
+        make_engine: EngineFactory,
+        location: Location,
+        preferences: Preferences | None = None,
     ) -> None:
         super().__init__()
         self._make_engine = make_engine
         self._location = location
-        self.show_timings = show_timings
+        preferences = preferences or Preferences()
+        self.show_timings = preferences.show_timings
+        # Set before mount, so no watcher runs: the first search is made with it.
+        self.set_reactive(ReaderBase.sort, preferences.sort)
+        # The sidebar as the person last toggled it: None (shown where it fits), True (`e`
+        # pinned it open), False (`e` or the settings hid it).
+        self.sidebar_wanted: bool | None = None if preferences.sidebar else False
         self.engine: Engine | None = None
         self.nav = Navigator()
         self.actor_articles: dict[str, list[int]] = {}
@@ -307,9 +326,7 @@ class ReaderBase(Screen[None]):
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the entity sidebar."""
-        hidden = not self.sidebar.has_class("-hidden")
-        self.sidebar.set_class(hidden, "-hidden")
-        self.sidebar.set_class(not hidden, "-pinned")
+        self.sidebar_wanted = self.sidebar.has_class("-hidden")
         self._lay_out()
 
     def _lay_out(self) -> None:

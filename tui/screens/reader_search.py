@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from tui.messages import SearchFailed, SearchFinished, SearchKey, Target
 from tui.navigation import query_actor
 from tui.opening import EngineFactory, Location, fetch_page
-from tui.screens.reader_base import ReaderBase
+from tui.screens.reader_base import Preferences, ReaderBase
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import SearchBar
 
@@ -37,9 +37,12 @@ class SearchingReader(ReaderBase):
     """The reader's searches: what to search, when, and what the results say."""
 
     def __init__(
-        self, make_engine: EngineFactory, location: Location, show_timings: bool = True
+        self,
+        make_engine: EngineFactory,
+        location: Location,
+        preferences: Preferences | None = None,
     ) -> None:
-        super().__init__(make_engine, location, show_timings)
+        super().__init__(make_engine, location, preferences)
         self._hits_query = ""
         self._sorted_by = "date"
         self._busy_timer: Timer | None = None
