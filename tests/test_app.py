@@ -1272,3 +1272,21 @@ async def test_what_a_search_bounded_is_said(
         await search(app, pilot, "*e*")
         said = [n for n in notices(app) if n.startswith("*e* matches more words")]
         assert len(said) == 1
+
+
+async def test_a_sidebar_hidden_with_e_stays_hidden_through_resizes(app: AfreaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        assert not screen.sidebar.has_class("-hidden")  # wide: shown by itself
+        screen.results.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.sidebar.has_class("-hidden")
+        for size in ((150, 40), (90, 30), (160, 45)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert screen.sidebar.has_class("-hidden"), size
+        await pilot.press("e")
+        await pilot.pause()
+        assert not screen.sidebar.has_class("-hidden")
