@@ -4,16 +4,19 @@ directory. Every following open gives a consistent index or rebuilds by itself, 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from index import Engine
@@ -207,3 +210,47 @@ def test_readers_keep_working_while_another_process_rebuilds(
     with sqlite3.connect(reader.indexer.current().store_path) as db:  # type: ignore[union-attr]
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 400
     assert len(list(root.rglob("g-*"))) == 1, "the old generation was not cleaned up"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB filesystem (tmpfs), unmounted afterwards; skipped where none can be mounted."""
+    mountpoint = tmp_path / "small-disk"
+    mountpoint.mkdir()
+    mount = shutil.which("mount")
+    if mount is None:
+        pytest.skip("no mount command to make a small filesystem")
+    made = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mountpoint)],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {made.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_a_full_disk_ends_the_first_build_with_the_message_and_leaves_the_disk_as_found(
+    small_disk: Path,
+    tmp_path: Path,
+    write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path],
+) -> None:
+    # Larger than the disk, and enough new articles for Whoosh's two worker processes.
+    corpus = corpus_of(tmp_path / "news.jsonl", 3000, write_jsonl)
+    afreader = shutil.which("afreader", path=str(Path(sys.executable).parent))
+    assert afreader is not None
+    free = os.statvfs(small_disk).f_bfree
+    for command in (["index"], ["search", "alliance"], ["index", "--rebuild"]):
+        # A hang is the failure this guards against: the timeout bounds it.
+        run = subprocess.run(
+            [afreader, "--corpus", str(corpus), "--index-dir", str(small_disk), *command],
+            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert "No space left on device" in run.stderr and "Traceback" not in run.stderr
+        assert not list(small_disk.rglob("g-*")), "a half-written generation was left"
+        assert not list(small_disk.rglob("current")), "a pointer to nothing was left"
+        assert os.statvfs(small_disk).f_bfree == free, "the disk was not left as found"
