@@ -128,7 +128,11 @@ def _build(
     from index.subprocess_build import BuildFailed, BuildProcess
 
     build = BuildProcess(
-        engine.corpus, engine.index_root, procs=engine.indexer.procs, rebuild=rebuild
+        engine.corpus,
+        engine.index_root,
+        procs=engine.indexer.procs,
+        rebuild=rebuild,
+        batch_size=engine.indexer.batch_size,
     )
     try:
         return build.wait(progress, cancelled)

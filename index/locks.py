@@ -53,15 +53,29 @@ def _alive(pid: int, start: str | None) -> bool:
     return start is None or process_start(pid) in (None, start)
 
 
-def describe_holder(path: Path) -> tuple[int, bool] | None:
-    """The pid recorded in a lock file and whether that process is still alive."""
+def _holder(text: str) -> tuple[int, bool] | None:
+    fields = text.split()
     try:
-        text = path.read_text(encoding="ascii", errors="replace").split()
-        pid = int(text[0])
-    except (OSError, ValueError, IndexError):
+        pid = int(fields[0])
+    except (ValueError, IndexError):
         return None
-    start = text[1] if len(text) > 1 and text[1] != "-" else None
+    start = fields[1] if len(fields) > 1 and fields[1] != "-" else None
     return pid, _alive(pid, start)
+
+
+def describe_holder(path: Path) -> tuple[int, bool] | None:
+    """The pid recorded in a lock file and whether that process is still alive.
+
+    Never opens a lock file this process holds: closing any descriptor of a file releases
+    every record lock the process has on it.
+    """
+    with _HELD_LOCK:
+        if str(path.resolve()) in _HELD:
+            return os.getpid(), True
+    try:
+        return _holder(path.read_text(encoding="ascii", errors="replace"))
+    except OSError:
+        return None
 
 
 class ProcessLock:
@@ -95,7 +109,10 @@ class ProcessLock:
             with _HELD_LOCK:
                 _HELD.discard(key)
             return False
-        previous = describe_holder(self.path)
+        try:
+            previous = _holder(os.pread(fd, 100, 0).decode("ascii", errors="replace"))
+        except OSError:
+            previous = None
         if previous is not None and not previous[1] and previous[0] != os.getpid():
             self.stale = previous[0]
         pid = os.getpid()

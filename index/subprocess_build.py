@@ -43,7 +43,12 @@ class BuildProcess:
     """A running build; `wait` streams its progress and returns its report."""
 
     def __init__(
-        self, corpus: Path, index_root: Path | None, procs: int = 2, rebuild: bool = False
+        self,
+        corpus: Path,
+        index_root: Path | None,
+        procs: int = 2,
+        rebuild: bool = False,
+        batch_size: int | None = None,
     ) -> None:
         command = [
             sys.executable,
@@ -60,6 +65,8 @@ class BuildProcess:
             command += ["--index-root", str(index_root)]
         if rebuild:
             command.append("--rebuild")
+        if batch_size is not None:
+            command += ["--batch-size", str(batch_size)]
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

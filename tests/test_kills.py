@@ -121,6 +121,8 @@ def test_workers_die_with_a_killed_main_process_and_free_the_locks(
     done = index_command(corpus, root)
     assert done.returncode == 0, done.stderr
     assert "another afreader process" not in done.stderr
+    # The lock its dead holder left is recognised as such, and said.
+    assert "was stopped before it finished" in done.stderr, done.stderr
     assert f"{ARTICLES} articles indexed" in done.stdout
     assert searched(corpus, root, 'k-2999 OR "Report 2999"')["article_id"] == "k-2999"
 
