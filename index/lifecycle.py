@@ -184,8 +184,10 @@ def open_index(
                 if engine.indexer.current() is None:
                     raise
                 warning = str(error)
-            if report is not None and report.repaired:
-                notices.append(f"{report.repaired}; it was rebuilt")
+            if report is not None:
+                notices.extend(report.notices)
+                if report.repaired:
+                    notices.append(f"{report.repaired}; it was rebuilt")
         try:
             engine.reopen()
             return Opened(report, tuple(notices), warning)
