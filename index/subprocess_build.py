@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         die_with_parent(args.parent)
 
     from corpus import CorpusError, GazetteerError
+    from index.build import disk_full
     from index.engine import Engine, EngineError
 
     def emit(record: dict[str, object]) -> None:
@@ -193,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         emit({"error": f"cannot write the index: {error.strerror or error}", "busy": False})
         return 1
     except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
-        emit({"error": f"cannot write the index: {error}", "busy": False})
+        said = f"No space left on device ({error})" if disk_full(error) else str(error)
+        emit({"error": f"cannot write the index: {said}", "busy": False})
         return 1
     emit(
         {

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from index import Engine
+from corpus import Gazetteer
+from index import Engine, open_index
 from index.segments import whoosh_files as _whoosh_files
 
 WORDS = [
@@ -233,7 +234,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mountpoint
     finally:
-        subprocess.run(["umount", str(mountpoint)], check=False)
+        # Lazily: a failed test may still hold a file of it open.
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
 
 
 def test_a_full_disk_ends_the_first_build_with_the_message_and_leaves_the_disk_as_found(
@@ -257,3 +259,19 @@ def test_a_full_disk_ends_the_first_build_with_the_message_and_leaves_the_disk_a
         assert not list(small_disk.rglob("g-*")), "a half-written generation was left"
         assert not list(small_disk.rglob("current")), "a pointer to nothing was left"
         assert os.statvfs(small_disk).f_bfree == free, "the disk was not left as found"
+
+
+def test_a_full_disk_during_an_update_warns_and_keeps_the_older_index_open(
+    small_disk: Path, corpus_copy: Path, bundled_gazetteer: Gazetteer
+) -> None:
+    engine = Engine(corpus_copy, small_disk, gazetteer=bundled_gazetteer)
+    assert open_index(engine, subprocess=False).report is not None
+    engine.close()
+    words = " ".join(f"word{i}" for i in range(400_000))  # about 4 MB: more than the disk
+    (corpus_copy / "huge.md").write_text(f"# A very long article\n\n{words}\n", encoding="utf-8")
+    for in_subprocess in (False, True):
+        again = Engine(corpus_copy, small_disk, gazetteer=bundled_gazetteer)
+        opened = open_index(again, subprocess=in_subprocess)
+        assert opened.warning is not None and "No space left on device" in opened.warning
+        assert again.count() == 5 and again.search("Dostum").total == 5
+        again.close()
