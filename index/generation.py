@@ -19,9 +19,12 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from corpus import Gazetteer
 from index.store import SCHEMA_VERSION, Store
+
+if TYPE_CHECKING:
+    from corpus import Gazetteer  # its module imports YAML, which peek must not
 
 __all__ = [
     "ANALYSIS_VERSION",
