@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from index.store import SCHEMA_VERSION, Store
 
-if TYPE_CHECKING:
-    from corpus import Gazetteer  # its module imports YAML, which peek must not
+if TYPE_CHECKING:  # at run time it would import PyYAML, which peek must not wait for
+    from corpus import Gazetteer
 
 __all__ = [
     "ANALYSIS_VERSION",
