@@ -33,6 +33,7 @@ def _session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
         patch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+        patch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
         yield
 
 
@@ -47,6 +48,8 @@ def _sandbox_dirs(
     sandbox = tmp_path_factory.mktemp("sandbox")
     monkeypatch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+    # Settings too: no test reads or writes a real settings or state file.
+    monkeypatch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
 
 
 # --- the core ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from tui.commands import ReaderCommands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.settings import apply_settings, load_settings
 
 if TYPE_CHECKING:
     from index import Engine
@@ -47,6 +48,8 @@ class AfreaderApp(App[None]):
         self.index_dir = index_dir
         self._engine = engine
         self.show_timings = show_timings
+        # The person's settings (tui/settings.py): `sort` and `sidebar` are read by the reader.
+        self.settings = load_settings()
 
     def make_engine(self) -> Engine:
         """The engine for this app's corpus (called from a worker thread)."""
@@ -63,6 +66,7 @@ class AfreaderApp(App[None]):
         return self.corpus, self.index_dir
 
     def on_mount(self) -> None:
+        apply_settings(self, self.settings)
         self.push_screen(ReaderScreen())
 
     def action_help(self) -> None:
