@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui import version
+from tui.kwic import kwic_line
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -444,53 +445,6 @@ def _config(args: argparse.Namespace, out: TextIO) -> int:
     for notice in settings.notices:
         print(f"afreader: {visible(notice)}", file=sys.stderr)
     return EXIT_OK
-
-
-# The plain output of `mentions`: the left context is a right-aligned column of KWIC_LEFT
-# characters, and the mention with its right context fills a column of KWIC_RIGHT, so the
-# mentions, dates and ids line up.
-KWIC_LEFT = 40
-KWIC_RIGHT = 56
-
-
-def kwic_line(text: str, start: int, end: int) -> str:
-    """`left[mention]right`, each side cut at whole words (an ellipsis where cut), aligned."""
-    mention = " ".join(text[start:end].split())
-    reach = KWIC_RIGHT * 2
-    left = _words(text[max(0, start - reach) : start], KWIC_LEFT, cut_start=start > reach)
-    room = max(0, KWIC_RIGHT - len(mention) - 2)
-    right = _words(text[end : end + reach], room, cut_start=False, from_end=False)
-    return f"{visible(left):>{KWIC_LEFT}}[{visible(mention)}]{visible(right):<{room}}"
-
-
-def _words(context: str, width: int, cut_start: bool, from_end: bool = True) -> str:
-    """At most `width` characters of `context` nearest the mention, whole words only.
-
-    `from_end`: the context is on the left, so its end (next to the mention) is kept.
-    Whitespace runs become one space, and the space next to the mention is kept as it was
-    (no space is added before a comma that follows a mention).
-    """
-    flat = " ".join(context.split())
-    if context[:1].isspace():
-        flat = " " + flat
-    if context[-1:].isspace() and flat:
-        flat = flat + " " if not flat.endswith(" ") else flat
-    if from_end:
-        if len(flat) <= width and not cut_start:
-            return flat
-        kept = flat[-(width - 1) :] if width > 1 else ""
-        cut = len(flat) - len(kept)
-        if cut > 0 and flat[cut - 1] != " ":
-            space = kept.find(" ")
-            kept = kept[space + 1 :] if space >= 0 else ""
-        return "…" + kept if kept.strip() else ""
-    if len(flat) <= width:
-        return flat
-    kept = flat[: width - 1] if width > 1 else ""
-    if len(kept) < len(flat) and flat[len(kept)] != " ":
-        space = kept.rfind(" ")
-        kept = kept[:space] if space >= 0 else ""
-    return kept.rstrip() + "…" if kept.strip() else ""
 
 
 if __name__ == "__main__":  # pragma: no cover
