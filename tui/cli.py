@@ -60,7 +60,8 @@ class _Version(argparse.Action):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        # The message quotes what was typed: shown as safe text, like everything printed.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)}\n")
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
