@@ -22,6 +22,7 @@ import pytest
 
 from corpus import BUNDLED_ARTICLES, Gazetteer, load_gazetteer
 from index import ENV_INDEX_DIR, Engine
+from userdata import ENV_DATA_DIR
 
 # --- the sandbox ------------------------------------------------------------------------------
 
@@ -33,6 +34,7 @@ def _session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
         patch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+        patch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
         patch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
         yield
 
@@ -48,6 +50,7 @@ def _sandbox_dirs(
     sandbox = tmp_path_factory.mktemp("sandbox")
     monkeypatch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+    monkeypatch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
     # Settings too: no test reads or writes a real settings or state file.
     monkeypatch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
 

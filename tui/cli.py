@@ -258,21 +258,22 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
+    """The engine with its index open: built, resumed or updated first when stale, in a
+    separate process, with a progress bar on stderr (`index.open_index`)."""
     from corpus import CorpusError, GazetteerError
-    from index import Engine, EngineError, IndexBusy
+    from index import Engine, EngineError, open_index
     from tui.progress import progress_bar
 
     try:
         engine = Engine(args.corpus, args.index_dir, procs=2)
         with progress_bar(sys.stderr) as callback:
-            if rebuild or args.command == "index":
-                engine.update(callback, rebuild=rebuild)
-            else:
-                engine.open(callback)
-    except (CorpusError, GazetteerError, EngineError, IndexBusy) as error:
+            opened = open_index(engine, callback, rebuild=rebuild)
+    except (CorpusError, GazetteerError, EngineError) as error:
         raise UsageError(str(error)) from None
-    for notice in engine.notices:
+    for notice in opened.notices:
         print(f"afreader: {visible(notice)}", file=sys.stderr)
+    if opened.warning:
+        print(f"afreader: index not updated: {visible(opened.warning)}", file=sys.stderr)
     errors = [p for p in engine.problems() if p.severity == "error"]
     if errors:
         print(
