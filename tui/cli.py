@@ -17,12 +17,11 @@ replacement characters.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
 from tui.kwic import kwic_line
@@ -147,13 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     args = build_parser().parse_args(argv)
     out = sys.stdout
+    guarded = cast(TextIO, _Guarded(out))
     try:
         if args.command is None:
             return _run_app(args)
         if out is None:
             raise UsageError("standard output is closed: nowhere to write the results")
         if args.command == "config":
-            code = _config(args, out)
+            code = _config(args, guarded)
         else:
             _default_corpus(args)
             engine = _open_engine(args, rebuild=getattr(args, "rebuild", False))
@@ -166,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "index": _index,
                 "problems": _problems,
             }[args.command]
-            code = handler(engine, args, out)
-        out.flush()  # a full disk is found here for output that fits the buffer
+            code = handler(engine, args, guarded)
+        guarded.flush()  # a full disk is found here for output that fits the buffer
         return code
     except UsageError as error:
         print(f"afreader: {visible(str(error))}", file=sys.stderr)
@@ -175,15 +175,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("afreader: interrupted; what was indexed is kept", file=sys.stderr)
         return 130
-    except OSError as error:
-        if out is None or not _is_output_error(error, out):
-            raise
-        _discard_output(out)
-        if isinstance(error, BrokenPipeError):
+    except OutputError as failure:
+        if out is not None:
+            _discard_output(out)
+        cause = failure.error
+        if isinstance(cause, BrokenPipeError):
             return EXIT_OK  # the reader stopped reading (`| head`): nothing to say
-        reason = error.strerror or str(error)
+        reason = cause.strerror or str(cause)
         print(f"afreader: cannot write the output: {visible(reason)}", file=sys.stderr)
         return EXIT_USAGE
+
+
+class OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed pipe, an I/O error)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Guarded:
+    """Standard output whose failures are told apart from those of the index or the corpus."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text) if self._stream is not None else 0
+        except OSError as error:
+            raise OutputError(error) from error
+
+    def flush(self) -> None:
+        try:
+            if self._stream is not None:
+                self._stream.flush()
+        except OSError as error:
+            raise OutputError(error) from error
 
 
 def _tolerant_streams() -> None:
@@ -192,15 +220,6 @@ def _tolerant_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-
-
-def _is_output_error(error: OSError, out: TextIO) -> bool:
-    """Whether a failed write was standard output's (not a file of the index or the corpus)."""
-    if isinstance(error, BrokenPipeError):
-        return True
-    if error.filename is not None:
-        return False
-    return error.errno in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG)
 
 
 def _discard_output(out: TextIO) -> None:
