@@ -1,6 +1,7 @@
 """Keyword-in-context lines for plain command-line output, as a concordance prints them.
 
-Each side of a mention is cut at a whole word (an ellipsis shows where), whitespace runs are
+Each side of a mention is cut at a whole word (an ellipsis shows where; only a word longer than
+half the column is cut inside), whitespace runs are
 one space, and nothing is added between a mention and what follows it: `[Dostum],` stays
 `[Dostum],`, never `[Dostum] ,`. The columns are fixed, so mentions, dates and ids line up.
 """
@@ -47,12 +48,16 @@ def _words(context: str, width: int, cut_start: bool, from_end: bool = True) -> 
         cut = len(flat) - len(kept)
         if cut > 0 and flat[cut - 1] != " ":
             space = kept.find(" ")
-            kept = kept[space + 1 :] if space >= 0 else ""
+            # A word longer than half the column is cut inside: dropping it would hide the
+            # text that is there (a run of markup, a URL) behind an empty column.
+            if 0 <= space < len(kept) // 2:
+                kept = kept[space + 1 :]
         return "…" + kept if kept.strip() else ""
     if len(flat) <= width:
         return flat
     kept = flat[: width - 1] if width > 1 else ""
     if len(kept) < len(flat) and flat[len(kept)] != " ":
         space = kept.rfind(" ")
-        kept = kept[:space] if space >= 0 else ""
+        if space >= len(kept) // 2:
+            kept = kept[:space]
     return kept.rstrip() + "…" if kept.strip() else ""
