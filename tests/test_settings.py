@@ -172,3 +172,29 @@ async def test_the_palette_drops_keys_and_screenshot_and_finds_themes_by_name(
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.theme == "nord"
+
+
+def test_the_newer_of_the_file_and_the_app_chooses_the_theme(config: Path) -> None:
+    from tui.settings import remember_theme
+
+    config.mkdir()
+    path = config / "settings.toml"
+    path.write_text('theme = "dracula"  # mine\n', encoding="utf-8")
+    os.utime(path, (1_000_000, 1_000_000))
+    settings = load_settings()
+    assert settings.theme == "dracula"
+    assert remember_theme(settings, "nord") is None  # chosen in the app, after the file
+    assert load_settings().theme == "nord"
+    assert path.read_text(encoding="utf-8") == 'theme = "dracula"  # mine\n'
+    os.utime(path, None)  # the person edits the file again: it wins
+    os.utime(config / "state.json", (1_000_000, 1_000_000))
+    assert load_settings().theme == "dracula"
+
+
+def test_a_state_file_that_cannot_be_written_is_said_not_raised(config: Path) -> None:
+    from tui.settings import remember_theme
+
+    config.write_text("not a folder", encoding="utf-8")
+    settings = load_settings()
+    problem = remember_theme(settings, "nord")
+    assert problem is not None and problem.startswith("The theme cannot be remembered: ")
