@@ -142,11 +142,11 @@ def test_problems_in_the_appended_part_have_their_line_numbers(
     said = {(p.line, p.severity, p.field, p.message) for p in engine.problems()}
     assert said == {
         (3, "error", None, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
-        (6, "error", "title", "record 'art-3' has no title"),
+        (6, "error", "title", "missing title"),
         (7, "error", "id", "duplicate id 'art-0': an earlier line has it; this copy was not loaded"),
         (9, "warning", "date", "date 2099-01-01 is in the future"),
         (10, "error", "id", "duplicate id 'art-2': an earlier line has it; this copy was not loaded"),
-        (11, "error", None, "a record must be a JSON object, not list"),
+        (11, "error", None, "a record must be a JSON object, not a list"),
     }  # fmt: skip
     assert engine.article("art-0").article.title == "Report 0 on the alliance"  # type: ignore[union-attr]
     assert engine.article("art-2").article.title == "Report 2 on the governor"  # type: ignore[union-attr]

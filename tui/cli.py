@@ -263,14 +263,16 @@ def _run_app(args: argparse.Namespace) -> int:
 
     _default_corpus(args)
     if args.corpus is not None:
-        # Checked before the screen opens (without importing the engine: launch time counts);
-        # anything subtler (not a corpus, a name that is not UTF-8) is said in the app.
+        # Checked before the screen opens (without importing the engine: launch time counts),
+        # with the message the index gives for the same path.
         try:
             args.corpus = args.corpus.expanduser()
         except RuntimeError:
             raise UsageError(f"{args.corpus}: cannot expand '~' (no such user)") from None
-        if not args.corpus.exists():
-            raise UsageError(f"{visible(str(args.corpus))}: no such file or folder")
+        from corpus.paths import corpus_path_problem
+
+        if (problem := corpus_path_problem(args.corpus)) is not None:
+            raise UsageError(visible(problem))
     app = make_app(corpus=args.corpus, index_dir=args.index_dir)
     app.run()
     return app.return_code or 0
