@@ -1290,3 +1290,22 @@ async def test_a_sidebar_hidden_with_e_stays_hidden_through_resizes(app: Afreade
         await pilot.press("e")
         await pilot.pause()
         assert not screen.sidebar.has_class("-hidden")
+
+
+async def test_the_settings_sort_and_sidebar_are_the_reader_s(
+    app_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text('sort = "date"\nsidebar = false\n', encoding="utf-8")
+    monkeypatch.setenv("AFREADER_CONFIG_DIR", str(config))
+    app = make_app(engine=Engine(None, app_index), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "Taliban")
+        assert screen.sort == "date" and "by date" in status(screen)
+        assert screen.sidebar.has_class("-hidden")  # wide enough, but the settings hid it
+        screen.results.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert not screen.sidebar.has_class("-hidden")

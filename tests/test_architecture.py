@@ -177,13 +177,28 @@ def _text_argument(call: ast.Call) -> ast.expr | None:
     return None
 
 
+def _visible_without_markup(call: ast.Call, argument: ast.expr) -> bool:
+    """A notice of `visible(...)` text with `markup=False`: as safe as `plain(...)`."""
+    func = argument.func if isinstance(argument, ast.Call) else None
+    visible = isinstance(func, ast.Name) and func.id == "visible"
+    unmarked = any(
+        k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+        for k in call.keywords
+    )
+    return visible and unmarked and getattr(call.func, "attr", "") == "notify"
+
+
 def unsafe_text_calls(source: str, filename: str) -> list[str]:
     """`file:line: code` for each call in `source` that hands Textual unsafe text."""
     found = []
     for node in ast.walk(ast.parse(source, filename)):
         if isinstance(node, ast.Call):
             argument = _text_argument(node)
-            if argument is not None and _unsafe_text(argument):
+            if (
+                argument is not None
+                and _unsafe_text(argument)
+                and not _visible_without_markup(node, argument)
+            ):
                 found.append(f"{filename}:{node.lineno}: {ast.unparse(node)[:100]}")
     return found
 
@@ -198,6 +213,8 @@ def test_the_check_for_unsafe_text_catches_what_it_should() -> None:
         'widget.update("a " + text)',
         "status.update(message)",
         "self.notify(str(error), markup=False)",
+        "self.notify(visible(error))",
+        "Static(visible(title))",
     ]
     good = [
         'self.notify("Nowhere to go back to.")',
@@ -209,6 +226,7 @@ def test_the_check_for_unsafe_text_catches_what_it_should() -> None:
         "table.update({1: 2})",
         "bar.update(task, completed=3)",
         "Static(id='x')",
+        "app.notify(visible(notice), title='Settings', markup=False)",
     ]
     assert [unsafe_text_calls(code, "x.py") != [] for code in bad] == [True] * len(bad)
     assert [unsafe_text_calls(code, "x.py") for code in good] == [[]] * len(good)

@@ -6,20 +6,26 @@ the reader screen opens the index in a worker after the first frame.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notify, SeverityLevel
 
+from tui.bindings import APP_BINDINGS, binding_tables
 from tui.commands import ReaderCommands
+from tui.palette import system_commands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_base import Preferences
+from tui.settings import apply_settings, load_settings
 from tui.text import plain
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from index import Engine
 
 __all__ = ["AfreaderApp", "make_app"]
@@ -31,12 +37,7 @@ class AfreaderApp(App[None]):
     TITLE = "afreader"
     CSS_PATH = "reader.tcss"
     COMMANDS = App.COMMANDS | {ReaderCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", tooltip="Quit afreader", id="app.quit"),
-        Binding(
-            "question_mark", "help", "Help", tooltip="Every key, and what it does", id="app.help"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -50,6 +51,8 @@ class AfreaderApp(App[None]):
         self.index_dir = index_dir
         self._engine = engine
         self.show_timings = show_timings
+        # The person's settings (tui/settings.py): `sort` and `sidebar` are read by the reader.
+        self.settings = load_settings()
 
     def make_engine(self) -> Engine:
         """The engine for this app's corpus (called from a worker thread)."""
@@ -66,8 +69,13 @@ class AfreaderApp(App[None]):
         return self.corpus, self.index_dir
 
     def on_mount(self) -> None:
-        # The screen gets a factory, not the app: it never reaches back for it.
-        preferences = Preferences(show_timings=self.show_timings)
+        apply_settings(self, self.settings)
+        # The screen gets a factory and its preferences, not the app: it never reaches back.
+        preferences = Preferences(
+            sort=self.settings.sort,
+            sidebar=self.settings.sidebar,
+            show_timings=self.show_timings,
+        )
         self.push_screen(ReaderScreen(self.make_engine, self.index_location, preferences))
 
     def notify(
@@ -107,6 +115,10 @@ class AfreaderApp(App[None]):
                 self._unnotify(shown, refresh=False)
         super()._on_notify(event)
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands that mean something here, and every theme by name."""
+        return system_commands(self, super().get_system_commands(screen))
+
     def action_help(self) -> None:
         """Show every key."""
         if isinstance(self.screen, HelpScreen):
@@ -116,12 +128,6 @@ class AfreaderApp(App[None]):
 
 def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
     """(key, description, where) for every binding of the app, its screens and widgets."""
-    from tui.screens.actor_picker import ActorPicker
-    from tui.screens.mentions import MentionsScreen
-    from tui.widgets.article import ArticleView
-    from tui.widgets.results import ResultsList
-    from tui.widgets.sidebar import EntitySidebar
-
     rows: list[tuple[str, str, str]] = [
         (
             "Tab / Shift+Tab",
@@ -129,23 +135,18 @@ def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
             "everywhere",
         ),
         ("↑ ↓", "Move in a list or scroll the article", "lists, article"),
-        ("Enter", "Open the article / choose the actor / open the mention", "lists"),
+        (
+            "Enter",
+            "Open the article / choose the actor / open the mention (a click does the same)",
+            "lists",
+        ),
         (
             "ctrl+p",
             "Command palette: every action, go to actor, open article by title",
             "everywhere",
         ),
     ]
-    tables = (
-        ("everywhere", AfreaderApp.BINDINGS),
-        ("reader", ReaderScreen.BINDINGS),
-        ("results", ResultsList.BINDINGS),
-        ("article", ArticleView.BINDINGS),
-        ("sidebar", EntitySidebar.BINDINGS),
-        ("mentions view", MentionsScreen.BINDINGS),
-        ("actor picker", ActorPicker.BINDINGS),
-    )
-    for where, bindings in tables:
+    for where, bindings in binding_tables():
         for binding in bindings:
             if not isinstance(binding, Binding):
                 continue
