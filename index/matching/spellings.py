@@ -1,0 +1,236 @@
+"""Every spelling the matcher looks for: the gazetteer's own, the transliteration variants made from
+them, and a guarded lookup of one-letter typos.
+
+Variants follow the regular alternations of romanised Dari, Pashto and Arabic names (a list the
+gazetteer header documents): ou/u, oo/u, o/u, e/i, a doubled or single consonant, -ullah/-ulla/
+-ollah, and an initial q/k. One or two alternations are applied to each spelling; a variant is
+dropped when it is another entity's spelling, and a one-word variant must be long (seven letters
+or more), so that no short word ("Nur", "Nor") is ever made.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from corpus import Entity, Gazetteer
+from index.analysis import fold
+from index.matching.reasons import Reason
+from index.records import FIELDS
+
+__all__ = ["Hit", "Spelling", "SpellingTable", "TypoIndex", "variants"]
+
+# (pattern, replacement): each applies at one place at a time. Lower case: names are folded first.
+_ALTERNATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"ou", "u"),
+        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "ou"),
+        (r"oo", "u"),
+        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "oo"),
+        (r"(?<=[^aeiou ])o(?=[^aeiou ])", "u"),
+        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "o"),
+        (r"(?<=[^aeiou ])e(?=[^aeiou ])", "i"),
+        (r"(?<=[^aeiou ])i(?=[^aeiou ])", "e"),
+        (r"([bcdfgjklmnpqrstvz])\1", r"\1"),
+        (r"(?<=[aeiou])([bdfgklmnprstz])(?=[aeiou])", r"\1\1"),
+        (r"ullah\b", "ulla"),
+        (r"ullah\b", "ollah"),
+        (r"ollah\b", "ullah"),
+        (r"\bq(?=[aeio])", "k"),
+    )
+)
+MIN_VARIANT_WORD = 7  # a one-word variant shorter than this could be an ordinary word
+MIN_TYPO_WORD = 7  # the spelling a typo is taken from has at least this many letters
+_TYPO_PREFIX = 3  # typos are looked for after the first letters only, which must be right
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """One key of the automaton: the spelling as the gazetteer writes it (or as generated), the
+    offsets of its capitals, the entities it may mean, and where it came from."""
+
+    original: str
+    uppercase_at: tuple[int, ...]
+    entities: tuple[Entity, ...]
+    shared: bool
+    kind: str = "alias"  # name | alias | variant | typo | reference | context
+    source: str = ""  # for a variant or a typo: the gazetteer spelling it was made from
+    words: int = 0  # how many words the spelling has (set from `original`)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", len(self.original.split()))
+
+
+def _one_step(key: str) -> Iterator[str]:
+    for pattern, replacement in _ALTERNATIONS:
+        for match in pattern.finditer(key):
+            start, end = match.span()
+            yield key[:start] + match.expand(replacement) + key[end:]
+
+
+def variants(key: str) -> set[str]:
+    """The folded spellings one or two alternations away from a folded spelling."""
+    first = set(_one_step(key))
+    second = {v for f in first for v in _one_step(f)}
+    found = (first | second) - {key}
+    if " " not in key:
+        found = {v for v in found if len(v) >= MIN_VARIANT_WORD}
+    return found
+
+
+def _recase(original: str, variant: str) -> str:
+    """The variant written with the capitals of the original at the start of each word."""
+    words = variant.split(" ")
+    upper = [w[:1].isupper() for w in original.replace("-", " ").split(" ")]
+    return " ".join(
+        w[:1].upper() + w[1:] if i < len(upper) and upper[i] else w for i, w in enumerate(words)
+    )
+
+
+class SpellingTable:
+    """The folded key -> spellings table of a gazetteer, with generated variants."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.table: dict[str, list[Spelling]] = {}
+        shared_holders: dict[str, list[Entity]] = {}
+        for entity in gazetteer.entities:
+            for spelling in entity.shared_aliases:
+                shared_holders.setdefault(fold(spelling), []).append(entity)
+        for entity in gazetteer.entities:
+            for i, spelling in enumerate(entity.spellings):
+                self.add(spelling, (entity,), False, "name" if i == 0 else "alias")
+        for key, holders in shared_holders.items():
+            originals = {s for e in holders for s in e.shared_aliases if fold(s) == key}
+            for original in sorted(originals):
+                self.add(original, tuple(holders), len(holders) > 1, "alias")
+        self._add_variants()
+
+    def add(
+        self,
+        original: str,
+        entities: tuple[Entity, ...],
+        shared: bool,
+        kind: str,
+        source: str = "",
+    ) -> None:
+        """Add one spelling under its folded key."""
+        key = fold(original)
+        if not key.strip():
+            return
+        upper = tuple(i for i, c in enumerate(original) if c.isupper())
+        self.table.setdefault(key, []).append(
+            Spelling(original, upper, entities, shared, kind, source)
+        )
+
+    def _add_variants(self) -> None:
+        known = set(self.table)
+        made: dict[str, list[tuple[str, Spelling]]] = {}
+        for key, options in list(self.table.items()):
+            for option in options:
+                # Only names of people and groups vary this way; a place's spellings are listed.
+                if option.entities[0].type == "place" or not option.original[:1].isupper():
+                    continue
+                for variant in variants(key):
+                    if variant not in known:
+                        made.setdefault(variant, []).append((key, option))
+        for variant, sources in made.items():
+            # A variant that two different spellings produce would guess between them: skip it.
+            if len({tuple(e.id for e in s.entities) for _, s in sources}) != 1:
+                continue
+            key, option = sources[0]
+            self.add(
+                _recase(option.original, variant),
+                option.entities,
+                option.shared,
+                "variant",
+                source=option.original,
+            )
+
+    def single_words(self) -> Iterator[tuple[str, Spelling]]:
+        """The one-word keys of people and groups, with their first spelling."""
+        for key, options in self.table.items():
+            option = options[0]
+            if " " not in key and option.kind != "variant" and option.entities[0].type != "place":
+                yield key, option
+
+
+class TypoIndex:
+    """One-letter typos (a letter missing, added, changed, or two swapped) of long one-word names.
+
+    Guards: the name has at least MIN_TYPO_WORD letters, its first letters are right, the word in
+    the text is capitalised and is not itself a spelling; names of two entities within one letter
+    of the word rule it out (a guess between them would be arbitrary).
+    """
+
+    def __init__(self, table: SpellingTable) -> None:
+        self._deletes: dict[str, set[str]] = {}
+        self._keys: dict[str, Spelling] = {}
+        for key, option in table.single_words():
+            if len(key) < MIN_TYPO_WORD or not option.original[:1].isupper():
+                continue
+            self._keys[key] = option
+            for deleted in self._deleted(key):
+                self._deletes.setdefault(deleted, set()).add(key)
+        self.prefixes = frozenset(k[:_TYPO_PREFIX] for k in self._keys)
+        self.known = frozenset(table.table)
+        self.entity_ids = frozenset(o.entities[0].id for o in self._keys.values())
+
+    @staticmethod
+    def _deleted(word: str) -> set[str]:
+        return {word[:i] + word[i + 1 :] for i in range(_TYPO_PREFIX, len(word))}
+
+    def lookup(self, word: str) -> Spelling | None:
+        """The spelling the (folded, lower-case) word is a typo of, or None."""
+        if len(word) < MIN_TYPO_WORD - 1 or word[:_TYPO_PREFIX] not in self.prefixes:
+            return None
+        if word in self.known:
+            return None
+        candidates: set[str] = set(self._deletes.get(word, ()))  # a letter missing
+        own_deletes = self._deleted(word)
+        candidates |= {d for d in own_deletes if d in self._keys}  # a letter added
+        for d in own_deletes:  # a letter changed, or two swapped
+            for key in self._deletes.get(d, ()):
+                if len(key) == len(word) and _one_change_or_swap(key, word):
+                    candidates.add(key)
+        meanings = {tuple(e.id for e in self._keys[c].entities) for c in candidates}
+        if len(meanings) != 1:
+            return None  # nothing within one letter, or two entities: no guess
+        return self._keys[min(candidates)]
+
+
+def _one_change_or_swap(a: str, b: str) -> bool:
+    diffs = [i for i, (x, y) in enumerate(itertools.zip_longest(a, b)) if x != y]
+    if len(diffs) == 1:
+        return True
+    return (
+        len(diffs) == 2
+        and diffs[1] == diffs[0] + 1
+        and a[diffs[0]] == b[diffs[1]]
+        and a[diffs[1]] == b[diffs[0]]
+    )
+
+
+@dataclass(slots=True)
+class Hit:
+    """A spelling found at one place of one field, the reasons it was kept, and (once resolved)
+    the entity it means."""
+
+    field: str
+    start: int
+    end: int
+    spelling: Spelling
+    reasons: list[Reason]
+    entity: Entity | None = None
+
+    @property
+    def order(self) -> tuple[int, int]:
+        # Titles come before the body in reading order.
+        return (0 if self.field == FIELDS[0] else 1, self.start)
+
+    @property
+    def one_word(self) -> bool:
+        """A single word ("Bahrami", "Taliban"): the hits that may be part of another name."""
+        return self.spelling.words == 1
