@@ -109,8 +109,10 @@ def load_gold(part: str, gold_dir: Path = GOLD) -> list[GoldArticle]:
         for namesake in record.get("namesakes", ()):
             if "entity" in namesake:
                 spellings = counts.setdefault(namesake["entity"], {})
-                spelling = namesake.get("spelling", namesake["who"])
-                spellings[spelling] = spellings.get(spelling, 0) + namesake["count"]
+                for spelling, n in namesake.get(
+                    "spellings", {namesake["who"]: namesake["count"]}
+                ).items():
+                    spellings[spelling] = spellings.get(spelling, 0) + n
         articles.append(GoldArticle(record["id"], record["source"], counts))
     return articles
 

@@ -43,10 +43,19 @@ FUNCTION_WORDS = word_set(
     where while who whom whose with without after before since during between against among
     according despite both either neither each every all some many most several other another
     such what which why how not no only even though although because unless until like than
+    following given will would shall should can could may might must do does did says said
+    asked told noting including unlike once amid amidst regarding whether toward towards dear
     """
 )
 # Capitalised prefixes of a hyphenated word that leave the name in it a mention ("Pro-Taliban").
 PREFIXES = word_set("anti pro non ex post pre neo pan mid semi")
+# After a name, words that keep it a mention ("the Trump Administration", "the Biden White House").
+AFTER_NAME = word_set(
+    """
+    administration administrations government cabinet presidency era doctrine campaign team
+    camp regime white family clan supporters loyalists
+    """
+)
 # After a person's name, a word that makes the whole a place or an institution named after them.
 PLACE_WORDS = word_set(
     """

@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from corpus import Entity
 from index.analysis import fold, is_word_char
 from index.matching.context import (
+    AFTER_NAME,
     FUNCTION_WORDS,
     PLACE_WORDS,
     PREFIXES,
@@ -30,7 +32,7 @@ from index.matching.context import (
     word_set,
 )
 from index.matching.reasons import Reason
-from index.matching.spellings import Hit, Spelling
+from index.matching.spellings import Hit, Spelling, within_one
 from index.records import FIELDS
 
 __all__ = ["drop_namesakes", "guard", "references"]
@@ -75,6 +77,20 @@ def _firm(hit: Hit) -> bool:
     )
 
 
+_NAME_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _own_name_word(entity: Entity, word: str) -> bool:
+    """Is the word one of the entity's own name words, or one letter away from one (a misspelt
+    given name: "Vladmir Putin", "Barak Obama")?"""
+    words = _NAME_WORDS.get(entity.id)
+    if words is None:
+        tokens = {fold(t) for s in (*entity.spellings, *entity.shared_aliases) for t in s.split()}
+        words = _NAME_WORDS[entity.id] = frozenset(t for t in tokens if len(t) >= 4)
+    key = fold(word)
+    return key in words or (len(key) >= 4 and any(within_one(key, w) for w in words))
+
+
 def guard(
     hits: list[Hit], texts: dict[str, str], shapes: dict[str, FieldShape]
 ) -> tuple[list[Hit], list[Hit]]:
@@ -99,12 +115,15 @@ def guard(
         before_start = hit.start - len(before_join) - len(before)
         after_start = hit.end + len(after_join)
         longer = None
-        if _is_name_word(before, before_join) and not _covered(
-            field_spans, before_start, hit.start - len(before_join), before_join
+        if (
+            _is_name_word(before, before_join)
+            and not _covered(field_spans, before_start, hit.start - len(before_join), before_join)
+            and not _own_name_word(entity, before)
         ):
             longer = text[before_start : hit.end]
         elif (
             (entity.type == "person" or after_join == "-")
+            and after.lower() not in AFTER_NAME
             and _is_name_word(after, after_join)
             and not _covered(field_spans, after_start, after_start + len(after), after_join)
         ):

@@ -20,7 +20,7 @@ from index.analysis import fold
 from index.matching.reasons import Reason
 from index.records import FIELDS
 
-__all__ = ["Hit", "Spelling", "SpellingTable", "TypoIndex", "variants"]
+__all__ = ["Hit", "Spelling", "SpellingTable", "TypoIndex", "variants", "within_one"]
 
 # (pattern, replacement): each applies at one place at a time. Lower case: names are folded first.
 _ALTERNATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -195,10 +195,27 @@ class TypoIndex:
             for key in self._deletes.get(d, ()):
                 if len(key) == len(word) and _one_change_or_swap(key, word):
                     candidates.add(key)
+        candidates = {c for c in candidates if _inside_edit(c, word)}
         meanings = {tuple(e.id for e in self._keys[c].entities) for c in candidates}
         if len(meanings) != 1:
             return None  # nothing within one letter, or two entities: no guess
         return self._keys[min(candidates)]
+
+
+def _inside_edit(name: str, word: str) -> bool:
+    """A typo inside the name, not at its end (an added or dropped ending makes a name of its own:
+    Bahram/Bahrami, Khalil/Khalili), and not a doubled or single letter (a transliteration
+    variant, which `variants` decides: Masoud/Massoud)."""
+    if name[-1] != word[-1] or name[-2:] != word[-2:]:
+        return False
+    if len(name) != len(word):
+        short, long = (name, word) if len(name) < len(word) else (word, name)
+        i = next(
+            (i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short)
+        )
+        if long[i] in (long[i - 1 : i] + long[i + 1 : i + 2]):
+            return False
+    return True
 
 
 def _one_change_or_swap(a: str, b: str) -> bool:
@@ -234,3 +251,13 @@ class Hit:
     def one_word(self) -> bool:
         """A single word ("Bahrami", "Taliban"): the hits that may be part of another name."""
         return self.spelling.words == 1
+
+
+def within_one(a: str, b: str) -> bool:
+    """Are two words one letter apart (missing, added, changed, or two swapped)?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return _one_change_or_swap(a, b)
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
