@@ -150,6 +150,8 @@ def base_reason(spelling: Spelling) -> Reason:
         return Reason("variant", detail)
     if spelling.kind == "typo":
         return Reason("typo", repr(spelling.source))
+    if spelling.shared:
+        return Reason("shared", repr(spelling.original))
     return Reason(spelling.kind, repr(spelling.original))
 
 

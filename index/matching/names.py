@@ -78,6 +78,21 @@ def _firm(hit: Hit) -> bool:
 
 
 _NAME_WORDS: dict[str, frozenset[str]] = {}
+_NEXT_WORD = re.compile(r"\s+([A-Z][\w'’]*)")
+
+
+def _place_named_after(text: str, end: int) -> int | None:
+    """Where the place ends, when one of the (up to three) capitalised words after a person's
+    name is a place word ("Hamid Karzai International Airport"); None otherwise."""
+    position = end
+    for _ in range(3):
+        match = _NEXT_WORD.match(text, position)
+        if match is None:
+            return None
+        if match.group(1).lower() in PLACE_WORDS:
+            return match.end()
+        position = match.end()
+    return None
 
 
 def _own_name_word(entity: Entity, word: str) -> bool:
@@ -101,16 +116,19 @@ def guard(
     kept, excluded = [], []
     for hit in hits:
         entity = hit.spelling.entities[0]
-        if not hit.one_word or entity.type == "place" or not shapes[hit.field].sentence_case:
+        if entity.type == "place" or not shapes[hit.field].sentence_case:
             kept.append(hit)
             continue
         text, field_spans = texts[hit.field], spans[hit.field]
-        after, after_join = word_after(text, hit.end)
-        if entity.type == "person" and after_join == " " and after.lower() in PLACE_WORDS:
-            name = f"{text[hit.start : hit.end]} {after}"
-            hit.reasons.append(Reason("excluded-place", repr(name)))
+        place = _place_named_after(text, hit.end) if entity.type == "person" else None
+        if place is not None:
+            hit.reasons.append(Reason("excluded-place", repr(text[hit.start : place])))
             excluded.append(hit)
             continue
+        if not hit.one_word:
+            kept.append(hit)
+            continue
+        after, after_join = word_after(text, hit.end)
         before, before_join = word_before(text, hit.start)
         before_start = hit.start - len(before_join) - len(before)
         after_start = hit.end + len(after_join)
