@@ -78,6 +78,8 @@ def _firm(hit: Hit) -> bool:
 
 
 _NAME_WORDS: dict[str, frozenset[str]] = {}
+# The particles that join the words of a Persian or Arabic name: Hezb-e-Islami, Zia-ul-Haq.
+_PARTICLES = word_set("e i ul ud ur al el o y")
 _NEXT_WORD = re.compile(r"\s+([A-Z][\w'’]*)")
 
 
@@ -116,21 +118,27 @@ def guard(
     kept, excluded = [], []
     for hit in hits:
         entity = hit.spelling.entities[0]
-        if entity.type == "place" or not shapes[hit.field].sentence_case:
-            kept.append(hit)
-            continue
-        text, field_spans = texts[hit.field], spans[hit.field]
+        text, field_spans = texts[hit.field], spans.get(hit.field, [])
+        # A place word after a name holds in a headline too.
         place = _place_named_after(text, hit.end) if entity.type == "person" else None
         if place is not None:
             hit.reasons.append(Reason("excluded-place", repr(text[hit.start : place])))
             excluded.append(hit)
             continue
-        if not hit.one_word:
+        if entity.type == "place" or not hit.one_word or not shapes[hit.field].sentence_case:
             kept.append(hit)
             continue
         after, after_join = word_after(text, hit.end)
         before, before_join = word_before(text, hit.start)
         before_start = hit.start - len(before_join) - len(before)
+        if before_join == "-" and before.lower() in _PARTICLES:
+            # "Mojahedin-e-Khalq": look past the connecting particle.
+            word, joiner = word_before(text, before_start)
+            if word and word[0].isupper():
+                before, before_start = (
+                    f"{word}{joiner}{before}",
+                    before_start - len(joiner) - len(word),
+                )
         after_start = hit.end + len(after_join)
         longer = None
         if (
