@@ -183,5 +183,5 @@ def _longest_first(hits: list[Hit]) -> list[Hit]:
             and hit.spelling.entities == overlapping[0].spelling.entities
         ):
             other = overlapping[0]
-            other.start, other.end = min(other.start, hit.start), max(other.end, hit.end)
+            other.move(min(other.start, hit.start), max(other.end, hit.end))
     return kept

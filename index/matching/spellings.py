@@ -241,11 +241,17 @@ class Hit:
     spelling: Spelling
     reasons: list[Reason]
     entity: Entity | None = None
+    # Reading order: titles come before the body. Kept as a value (sorting asks for it often);
+    # `move` keeps it up to date.
+    order: tuple[int, int] = (0, 0)
 
-    @property
-    def order(self) -> tuple[int, int]:
-        # Titles come before the body in reading order.
-        return (0 if self.field == FIELDS[0] else 1, self.start)
+    def __post_init__(self) -> None:
+        self.order = (0 if self.field == FIELDS[0] else 1, self.start)
+
+    def move(self, start: int, end: int) -> None:
+        """Widen or move the hit to new offsets."""
+        self.start, self.end = start, end
+        self.order = (self.order[0], start)
 
     @property
     def one_word(self) -> bool:
