@@ -232,3 +232,24 @@ def test_the_islamic_emirate_is_an_entity_of_its_own(
         ("Taliban", "taliban"),
     ]
     assert bundled_gazetteer.by_id["islamic-emirate"].relations["proclaimed_by"] == ("taliban",)
+
+
+# --- the fold the matcher scans -------------------------------------------------------------
+
+
+def test_fold_is_the_table_translation_with_offsets_kept() -> None:
+    from index import analysis
+
+    every = "".join(chr(c) for c in analysis._FOLD)
+    samples = [
+        every,
+        "Ahmad Shah Mas\u00f3ud\u2019s men\u2014in Panj-shir\n\tand Kabul\r",
+        "plain ascii text with `quotes` and-hyphens",
+        "İstanbul KABUL Straße",
+    ]
+    for text in samples:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        assert analysis.fold(text) == lowered.translate(analysis._FOLD)
+        assert len(analysis.fold(text)) == len(text)
