@@ -21,8 +21,10 @@ if TYPE_CHECKING:
         alias_key,
         load_gazetteer,
     )
+    from corpus.limits import Limits
     from corpus.loader import corpus_kind, iter_corpus, load_corpus
     from corpus.model import Article, CorpusError, LoadResult, PartialDate, Problem
+    from corpus.paths import corpus_path_problem
 
 # The five articles and the gazetteer shipped with afreader.
 BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -38,7 +40,9 @@ _HOMES = {
     "GazetteerError": "corpus.gazetteer",
     "alias_key": "corpus.gazetteer",
     "load_gazetteer": "corpus.gazetteer",
+    "Limits": "corpus.limits",
     "corpus_kind": "corpus.loader",
+    "corpus_path_problem": "corpus.paths",
     "iter_corpus": "corpus.loader",
     "load_corpus": "corpus.loader",
     "Article": "corpus.model",
@@ -58,11 +62,13 @@ __all__ = [
     "EntityType",
     "Gazetteer",
     "GazetteerError",
+    "Limits",
     "LoadResult",
     "PartialDate",
     "Problem",
     "alias_key",
     "corpus_kind",
+    "corpus_path_problem",
     "iter_corpus",
     "load_corpus",
     "load_gazetteer",

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from corpus.quoting import safe_text
+
 __all__ = ["FrontMatter", "FrontMatterError", "SafeLineLoader", "split_front_matter"]
 
 # A YAML block larger than this is not front matter but an attack or an accident.
@@ -20,6 +22,7 @@ class FrontMatterError(ValueError):
     """Front matter that cannot be read; `line` is 1-based in the whole file."""
 
     def __init__(self, message: str, line: int | None = None) -> None:
+        message = safe_text(message)  # YAML's own messages may quote the character it met
         super().__init__(message)
         self.message = message
         self.line = line

@@ -18,6 +18,11 @@ _DATETIME_RE = re.compile(
 )
 
 
+def _quoted(text: str) -> str:
+    """The value in quotes, escaped as `repr` does (no raw control character), cut short."""
+    return repr(text) if len(text) <= 40 else repr(text[:40])[:-1] + "…'"
+
+
 @functools.total_ordering
 @dataclass(frozen=True, slots=True)
 class PartialDate:
@@ -38,28 +43,32 @@ class PartialDate:
         Raises ValueError with a message fit for the user.
         """
         if isinstance(value, bool):
-            raise ValueError(f"expected a date such as 2015-07-21, got {value!r}")
+            raise ValueError(f"expected a date such as 2015-07-21, got {value}")
         if isinstance(value, dt.datetime):
             return cls(value.year, value.month, value.day)
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
         if isinstance(value, int):
+            if value.bit_length() > 64:  # str() of a huge one is refused by Python itself
+                raise ValueError("expected a date such as 2015-07-21, got a huge number")
             value = str(value)
         if not isinstance(value, str):
             raise ValueError(f"expected a date such as 2015-07-21, got a {type(value).__name__}")
         text = value.strip()
         match = _DATE_RE.match(text) or _DATETIME_RE.match(text)
         if match is None:
-            shown = text if len(text) <= 40 else text[:40] + "…"
-            raise ValueError(f"{shown!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise ValueError(f"{_quoted(text)} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
         try:
             dt.date(year, month or 1, day or 1)
+            if match.re is _DATETIME_RE:
+                # The time is not kept, but an impossible one (25:99) says the value is wrong.
+                dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
         except ValueError as error:
-            raise ValueError(f"{text!r} is not a real date: {error}") from None
+            raise ValueError(f"{_quoted(text)} is not a real date: {error}") from None
         if year < 1000:
-            raise ValueError(f"{text!r} is not a plausible publication year")
+            raise ValueError(f"{_quoted(text)} is not a plausible publication year")
         return cls(year, month, day)
 
     @property
@@ -107,10 +116,20 @@ class Article:
     # What looks wrong in an article that still loaded (a date in the future), said with file,
     # line and field. Not part of the article's value: one read back from the index has none.
     warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    # `content_hash` once computed (the reader computes it inside its guard, the index reads it
+    # again). Not an init field, so `dataclasses.replace` makes a copy that computes its own.
+    _digest: str | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
         """A digest of everything the index stores about the article, to detect changes."""
+        if self._digest is None:
+            # A memo on a frozen value: set once, from the fields that never change.
+            object.__setattr__(self, "_digest", self._compute_hash())
+        assert self._digest is not None
+        return self._digest
+
+    def _compute_hash(self) -> str:
         payload = json.dumps(
             [
                 self.id,

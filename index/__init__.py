@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from index.build import BuildProgress, IndexBusy, UpdateReport
     from index.engine import (
         Engine,
         EngineError,
@@ -23,16 +22,21 @@ if TYPE_CHECKING:
         SearchCancelled,
         open_engine,
     )
+    from index.lifecycle import Opened, open_index
     from index.mentions import EntityMatcher
     from index.paths import ENV_INDEX_DIR, default_index_root, index_dir_for
     from index.query import QueryError
     from index.records import Hit, Mention, SearchResults, Snippet
+    from index.report import BuildCancelled, BuildProgress, IndexBusy, UpdateReport
     from index.store import MentionRef, StoredArticle
 
 _HOMES = {
-    "BuildProgress": "index.build",
-    "IndexBusy": "index.build",
-    "UpdateReport": "index.build",
+    "BuildCancelled": "index.report",
+    "BuildProgress": "index.report",
+    "IndexBusy": "index.report",
+    "UpdateReport": "index.report",
+    "Opened": "index.lifecycle",
+    "open_index": "index.lifecycle",
     "Engine": "index.engine",
     "EngineError": "index.engine",
     "EntityStats": "index.engine",
@@ -54,6 +58,7 @@ _HOMES = {
 
 __all__ = [
     "ENV_INDEX_DIR",
+    "BuildCancelled",
     "BuildProgress",
     "Engine",
     "EngineError",
@@ -64,6 +69,7 @@ __all__ = [
     "KwicLine",
     "Mention",
     "MentionRef",
+    "Opened",
     "QueryError",
     "SearchCancelled",
     "SearchResults",
@@ -73,6 +79,7 @@ __all__ = [
     "default_index_root",
     "index_dir_for",
     "open_engine",
+    "open_index",
 ]
 
 

@@ -13,8 +13,6 @@ import heapq
 import io
 import itertools
 import pickle
-import sqlite3
-import tempfile
 import threading
 import time
 import zlib
@@ -49,7 +47,8 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
-from index.build import IndexBusy, Indexer, ProgressCallback, UpdateReport
+from index.build import Indexer, ProgressCallback, UpdateReport
+from index.errors import EngineError, IndexDamaged
 from index.highlight import Highlighter
 from index.paths import expand_user, index_dir_for
 from index.pool import Pool
@@ -73,10 +72,6 @@ SORTS = ("relevance", "date")
 CHECK_EVERY = 256
 
 Cancelled = Callable[[], bool]
-
-
-class EngineError(Exception):
-    """The index cannot be opened or built; the message says why and what to do."""
 
 
 class SearchCancelled(Exception):
@@ -978,62 +973,47 @@ class Engine:
     # --- lifecycle ------------------------------------------------------------------------
 
     def prepare_root(self) -> None:
-        """Make sure the index folder can be written; if not, fall back to a temporary one.
+        """Make sure the index folder can be written; if not, fall back to a temporary one
+        (said in `notices`). See `index.lifecycle.prepare_root`."""
+        from index.lifecycle import prepare_root
 
-        A read-only or unusable cache directory must not stop anyone reading: the index is
-        then built in a temporary folder (and said so in `notices`).
-        """
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=self.root):
-                pass
-        except OSError as error:
-            fallback = Path(tempfile.mkdtemp(prefix="afreader-index-"))
-            self.notices.append(
-                f"cannot write the index in {self.root} ({error.strerror or error}); "
-                f"using a temporary index in {fallback} for this session"
-            )
-            self.index_root = fallback
-            self.root = index_dir_for(self.corpus, fallback)
-            self.indexer = Indexer(self.corpus, self.root, self.gazetteer, procs=self.indexer.procs)
+        if (notice := prepare_root(self)) is not None:
+            self.notices.append(notice)
 
     def is_fresh(self) -> bool:
-        """The cheap start-up check: is the index there and current?"""
-        return self.indexer.is_fresh()
+        """The cheap start-up check: is the index there, whole and current?"""
+        from index.lifecycle import is_fresh
+
+        return is_fresh(self)
 
     def update(
         self, progress: ProgressCallback | None = None, rebuild: bool = False
     ) -> UpdateReport:
-        """Build, resume or refresh the index, then (re)open it."""
+        """Build, resume or refresh the index in this process, then (re)open it; raises
+        IndexBusy when another process is updating it."""
+        from index.lifecycle import update_index
+
         self.prepare_root()
-        try:
-            report = self.indexer.update(progress, rebuild=rebuild)
-        except IndexBusy:
-            raise
-        except OSError as error:
-            raise EngineError(
-                f"cannot write the index in {self.root}: {error.strerror or error}"
-            ) from None
-        except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
-            raise EngineError(f"cannot write the index in {self.root}: {error}") from None
+        report = update_index(self, progress, rebuild=rebuild)
+        self.notices.extend(report.notices)
         if report.repaired:
             self.notices.append(f"{report.repaired}; it was rebuilt")
         self.reopen()
         return report
 
     def open(self, progress: ProgressCallback | None = None) -> UpdateReport | None:
-        """Open the index, updating it first unless it is fresh; None when nothing was done.
+        """Open the index, updating it first (in this process) unless it is fresh; None when
+        nothing was done. What `index.lifecycle.open_index` said is added to `notices`.
 
         When another process is updating the index, opens the last complete one.
         """
-        if self.is_fresh():
-            self.reopen()
-            return None
-        try:
-            return self.update(progress)
-        except IndexBusy:
-            self.reopen()
-            return None
+        from index.lifecycle import open_index
+
+        opened = open_index(self, progress, subprocess=False)
+        self.notices.extend(opened.notices)
+        if opened.warning:
+            self.notices.append(opened.warning)
+        return opened.report
 
     def reopen(self) -> None:
         """Open the current generation (after an update, or another process's)."""
@@ -1047,9 +1027,14 @@ class Engine:
                 self._readings.clear()
                 return
             self.close()
-            self._ix = open_whoosh(generation.whoosh_dir)
-            self._store = Store(generation.store_path)
-            self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+            try:
+                self._ix = open_whoosh(generation.whoosh_dir)
+                self._store = Store(generation.store_path)
+                self._store.count()  # the store opens lazily: read it once now
+                self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+            except Exception as error:  # any way Whoosh or SQLite fails to read it is damage
+                self.close()
+                raise IndexDamaged.of(error) from None
             self._generation_path = generation.path
 
     def close(self) -> None:

@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 ENV_INDEX_DIR = "AFREADER_INDEX_DIR"
+# A generation folder's name, as `index.build` makes them (`g-` and a time in hexadecimal).
+GENERATION_NAME = re.compile(r"g-[0-9a-f]{1,32}")
+GENERATION_NAME_MAX = 34
 
 
 def default_index_root() -> Path:
@@ -55,11 +58,16 @@ def index_dir_for(corpus: Path, root: Path | None = None) -> Path:
 
 def pointed_generation(folder: Path, name: str) -> Path | None:
     """The generation folder that the pointer file `<folder>/<name>` ("current", "next")
-    names, if it can be read and names a folder inside `folder` (no check that it is whole)."""
+    names, if it can be read and names a generation as afreader names them (no check that it
+    is there or whole). A pointer that is a folder, too long, or holds anything else names
+    nothing: it is damage, and the next update replaces it."""
     try:
-        target = (folder / name).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        with open(folder / name, "rb") as pointer:
+            raw = pointer.read(GENERATION_NAME_MAX + 2)
+    except OSError:  # missing, a folder, unreadable, a name too long for the system
         return None
-    if not target or "/" in target or "\\" in target or target.startswith("."):
+    try:
+        target = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
         return None
-    return folder / target
+    return folder / target if GENERATION_NAME.fullmatch(target) else None

@@ -7,12 +7,20 @@ from the store while Whoosh is still being imported (`index/peek.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from index.store import StoredArticle
+from corpus import Article
 
-__all__ = ["FIELDS", "Hit", "Mention", "SearchResults", "Snippet", "Span", "make_snippet"]
+__all__ = [
+    "FIELDS",
+    "Hit",
+    "Mention",
+    "MentionRef",
+    "SearchResults",
+    "Snippet",
+    "Span",
+    "StoredArticle",
+    "make_snippet",
+]
 
 # The fields of an article that are searched and can hold a mention.
 FIELDS = ("title", "body")
@@ -28,6 +36,33 @@ class Mention:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored, with its internal number `n` (stable while the index lives)."""
+
+    n: int
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    """A mention located in the corpus: entity, article (number, id), field and offsets."""
+
+    entity_id: str
+    article_n: int
+    article_id: str
+    sort_key: str
+    field: str
+    start: int
+    end: int
+    text: str = ""
+
+    @property
+    def position(self) -> tuple[str, int, int, int]:
+        """Where the mention stands in corpus order (date, article number, field, offset)."""
+        return (self.sort_key, self.article_n, FIELDS.index(self.field), self.start)
 
 
 @dataclass(frozen=True, slots=True)

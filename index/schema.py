@@ -9,11 +9,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from corpus import Article
 from index.analysis import body_analyzer, name_analyzer
+from index.generation import ANALYSIS_VERSION
 
 __all__ = ["ANALYSIS_VERSION", "document", "make_schema"]
-
-# Bump when the schema or the analysis changes: an index built otherwise is rebuilt.
-ANALYSIS_VERSION = "2"
 
 
 def make_schema() -> Schema:

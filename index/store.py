@@ -14,11 +14,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
-from index.records import FIELDS, Mention
+from index.records import FIELDS, Mention, MentionRef, StoredArticle
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
@@ -63,33 +62,6 @@ UNDATED = "~"
 def sort_key(published: PartialDate | None) -> str:
     """A string that sorts articles by date, oldest first, undated last."""
     return published.sort_date.isoformat() if published else UNDATED
-
-
-@dataclass(frozen=True, slots=True)
-class StoredArticle:
-    """An article as stored, with its internal number `n` (stable while the index lives)."""
-
-    n: int
-    article: Article
-
-
-@dataclass(frozen=True, slots=True)
-class MentionRef:
-    """A mention located in the corpus: entity, article (number, id), field and offsets."""
-
-    entity_id: str
-    article_n: int
-    article_id: str
-    sort_key: str
-    field: str
-    start: int
-    end: int
-    text: str = ""
-
-    @property
-    def position(self) -> tuple[str, int, int, int]:
-        """Where the mention stands in corpus order (date, article number, field, offset)."""
-        return (self.sort_key, self.article_n, FIELDS.index(self.field), self.start)
 
 
 class Store:

@@ -9,20 +9,24 @@ deadlock, so the app never builds a large index in its own process. It runs this
     {"error": "...", "busy": false}                                          a failure
 
 Killing the child at any moment is safe: batches already committed stay, and the next update
-resumes (see `index.build`).
+resumes (see `index.build`). The child dies with the process that started it (and its Whoosh
+workers with it, `index.workers`): a build is never left running, or stuck, with nobody to
+report to.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import select
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index.build import BuildProgress, IndexBusy, UpdateReport
+from index.report import BuildCancelled, BuildProgress, IndexBusy, UpdateReport
 
 __all__ = ["BuildFailed", "BuildProcess", "main"]
 
@@ -49,6 +53,8 @@ class BuildProcess:
             str(corpus),
             "--procs",
             str(procs),
+            "--parent",
+            str(os.getpid()),
         ]
         if index_root is not None:
             command += ["--index-root", str(index_root)]
@@ -59,19 +65,42 @@ class BuildProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
         )
 
-    def wait(self, progress: Callable[[BuildProgress], None] | None = None) -> UpdateReport:
-        """Follow the build to its end; raises BuildFailed."""
+    def _follow(self, cancelled: Callable[[], bool] | None) -> Iterator[bytes]:
+        """The child's output, line by line, looking at `cancelled` at least every 0.1 s."""
         assert self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        pending = b""
+        while True:
+            if cancelled is not None and cancelled():
+                self.stop()
+                raise BuildCancelled("the index build was cancelled; what was indexed is kept")
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                if pending:
+                    yield pending
+                return
+            *complete, pending = (pending + chunk).split(b"\n")
+            yield from complete
+
+    def wait(
+        self,
+        progress: Callable[[BuildProgress], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> UpdateReport:
+        """Follow the build to its end; raises BuildFailed, or BuildCancelled (after stopping
+        the child) when `cancelled` returns true."""
         outcome: dict[str, object] = {}
-        for line in self.process.stdout:
+        for line in self._follow(cancelled):
             try:
                 message = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if not isinstance(message, dict):
                 continue
             if "phase" in message and progress is not None:
                 progress(
@@ -81,7 +110,8 @@ class BuildProcess:
                 )
             elif "report" in message or "error" in message:
                 outcome = message
-        stderr = self.process.stderr.read() if self.process.stderr else ""
+        raw = self.process.stderr.read() if self.process.stderr else b""
+        stderr = raw.decode("utf-8", errors="replace")
         code = self.process.wait()
         if "report" in outcome:
             fields = outcome["report"]
@@ -93,6 +123,7 @@ class BuildProcess:
                 rebuilt=fields["rebuilt"],
                 seconds=fields["seconds"],
                 repaired=fields.get("repaired"),
+                notices=list(fields.get("notices") or []),
             )
         if "error" in outcome:
             raise BuildFailed(str(outcome["error"]), busy=bool(outcome.get("busy")))
@@ -105,6 +136,14 @@ class BuildProcess:
         """Stop the build (committed batches are kept; the next launch resumes)."""
         if self.process.poll() is None:
             self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--batch-size", type=int, default=None, help="articles per commit")
+    parser.add_argument("--parent", type=int, default=None, help="die when this process does")
     args = parser.parse_args(argv)
+    if args.parent is not None:
+        from index.workers import die_with_parent
+
+        die_with_parent(args.parent)
 
     from corpus import CorpusError, GazetteerError
     from index.engine import Engine, EngineError
@@ -153,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rebuilt": report.rebuilt,
                 "seconds": report.seconds,
                 "repaired": report.repaired,
+                "notices": report.notices,
             }
         }
     )

@@ -22,6 +22,7 @@ import pytest
 
 from corpus import BUNDLED_ARTICLES, Gazetteer, load_gazetteer
 from index import ENV_INDEX_DIR, Engine
+from userdata import ENV_DATA_DIR
 
 # --- the sandbox ------------------------------------------------------------------------------
 
@@ -33,6 +34,11 @@ def _session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
         patch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+        patch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
+        # pytest-xdist's workers set COLUMNS=80 and LINES=24, which Textual obeys over the real
+        # terminal's size: an app started in a 120x36 tmux window would lay itself out at 80x24.
+        patch.delenv("COLUMNS", raising=False)
+        patch.delenv("LINES", raising=False)
         yield
 
 
@@ -47,6 +53,7 @@ def _sandbox_dirs(
     sandbox = tmp_path_factory.mktemp("sandbox")
     monkeypatch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
+    monkeypatch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
 
 
 # --- the core ---------------------------------------------------------------------------------

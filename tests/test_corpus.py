@@ -341,18 +341,19 @@ def test_jsonl_problems_each_with_line_and_field(
     result = load_corpus(path)
     assert [(a.id, a.origin) for a in result.articles] == [
         ("ok-1", f"{path}:1"),
+        ("typed", f"{path}:3"),  # a number is read as its text, as in front matter
         ("7", f"{path}:12"),
     ]
-    assert result.articles[1].published == PartialDate(2021)
+    assert result.articles[1].title == "42"
+    assert result.articles[2].published == PartialDate(2021)
     found = [(p.line, p.field, p.message) for p in result.problems]
     assert found == [
         (2, None, "invalid JSON: Expecting ',' delimiter (column 31)"),
-        (3, "title", "must be a string, not int"),
-        (4, "body", "must be a string, not list"),
-        (5, "title", "record 'untitled' has no title"),
-        (6, "title", "record 'nothing' has no title and no text"),
+        (4, "body", "must be text, not a list"),
+        (5, "title", "missing title"),
+        (6, "title", "missing title"),
         (8, "date", "'yesterday' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
-        (9, None, "a record must be a JSON object, not list"),
+        (9, None, "a record must be a JSON object, not a list"),
         (10, "id", "missing id"),
         (11, "id", f"duplicate id 'ok-1': already used by {path}:1; this copy was not loaded"),
     ]

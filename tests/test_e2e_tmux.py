@@ -2,87 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
-AFREADER = Path(sys.executable).parent / "afreader"
+from bench.tmux import AFREADER, TMUX, Terminal, new_socket, running
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci/run installs it)")
-
-
-class Terminal:
-    """One tmux session running a command; keys in, screen text out."""
-
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket = socket
-        self.session = session
-
-    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [TMUX or "tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        )
-
-    def send(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-    def alive(self) -> bool:
-        return self.tmux("has-session", "-t", self.session).returncode == 0
 
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     """`afreader` running in a 120x36 tmux session with its own index folder."""
     assert AFREADER.exists(), f"the afreader command is not installed at {AFREADER}"
-    term = Terminal(f"afreader-test-{uuid.uuid4().hex[:8]}", "reader")
-    env = {**os.environ, "TERM": "xterm-256color", "AFREADER_INDEX_DIR": str(tmp_path / "idx")}
-    command = f"{AFREADER}"
-    subprocess.run(
-        [
-            TMUX or "tmux",
-            "-L",
-            term.socket,
-            "new-session",
-            "-d",
-            "-s",
-            term.session,
-            "-x",
-            "120",
-            "-y",
-            "36",
-            command,
-        ],
-        check=True,
-        env=env,
-    )
-    try:
+    env = {"TERM": "xterm-256color", "AFREADER_INDEX_DIR": str(tmp_path / "idx")}
+    with running(str(AFREADER), env=env) as term:
         yield term
-    finally:
-        term.tmux("kill-server")
 
 
 def test_search_read_jump_across_articles_and_quit(terminal: Terminal) -> None:
@@ -105,20 +43,13 @@ def test_search_read_jump_across_articles_and_quit(terminal: Terminal) -> None:
     terminal.send("BSpace")  # back to where we were before the jump
     terminal.wait_for("article 4 of 5")
     terminal.send("q")
-    deadline = time.monotonic() + 10
-    while terminal.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not terminal.alive(), "afreader did not quit on q"
+    assert terminal.wait_closed(), "afreader did not quit on q"
 
 
-def start(term: Terminal, *args: str, env: dict[str, str] | None = None) -> None:
-    """Start `afreader ARGS` in a 120x36 session of `term`."""
-    subprocess.run(
-        [TMUX or "tmux", "-L", term.socket, "new-session", "-d", "-s", term.session,
-         "-x", "120", "-y", "36", " ".join([str(AFREADER), *args])],
-        check=True,
-        env={**os.environ, "TERM": "xterm-256color", **(env or {})},
-    )  # fmt: skip
+def start(socket: str, session: str, *args: str) -> Terminal:
+    """Start `afreader ARGS` in a 120x36 session `session` on the tmux server `socket`."""
+    command = " ".join([str(AFREADER), *args])
+    return Terminal.start(command, socket=socket, session=session, env={"TERM": "xterm-256color"})
 
 
 HOSTILE = (
@@ -134,8 +65,9 @@ def test_no_escape_sequence_from_the_corpus_reaches_the_terminal(tmp_path: Path)
     corpus.mkdir()
     (corpus / "a.md").write_text(HOSTILE, encoding="utf-8")
     log = tmp_path / "terminal.bytes"
-    term = Terminal(f"afreader-test-{uuid.uuid4().hex[:8]}", "reader")
-    start(term, "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    term = start(
+        new_socket(), "reader", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx")
+    )
     try:
         term.tmux("pipe-pane", "-o", "-t", term.session, f"cat >> {log}")
         term.wait_for("1 article · ")
@@ -153,12 +85,9 @@ def test_no_escape_sequence_from_the_corpus_reaches_the_terminal(tmp_path: Path)
         term.send("Escape")
         time.sleep(0.3)
         term.send("q")
-        deadline = time.monotonic() + 10
-        while term.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not term.alive(), "afreader did not quit on q"
+        assert term.wait_closed(), "afreader did not quit on q"
     finally:
-        term.tmux("kill-server")
+        term.kill_server()
     written = log.read_bytes()
     assert b"ZXZpbA==" in written and b"REDTEXT" in written  # the text was shown...
     for sequence in (b"\x1b]52;c;ZXZpbA", b"\x1b]8;;http://evil", b"\x1b[31mREDTEXT", b"\x9b31m"):
@@ -177,11 +106,11 @@ def test_two_readers_keep_working_while_a_third_process_updates(tmp_path: Path) 
     index_dir = tmp_path / "idx"
     common = ["--corpus", str(corpus), "--index-dir", str(index_dir)]
     subprocess.run([str(AFREADER), "index", *common], check=True, capture_output=True)
-    socket = f"afreader-test-{uuid.uuid4().hex[:8]}"
-    readers = [Terminal(socket, "one"), Terminal(socket, "two")]
+    socket = new_socket()
+    readers: list[Terminal] = []
     try:
-        for term in readers:
-            start(term, *common)
+        for session in ("one", "two"):
+            readers.append(start(socket, session, *common))
         for term in readers:
             term.wait_for("5 articles · ")
         (corpus / "new.md").write_text(
@@ -202,4 +131,4 @@ def test_two_readers_keep_working_while_a_third_process_updates(tmp_path: Path) 
         for term in readers:
             term.wait_for("hit 1 of 2")  # title and body
     finally:
-        readers[0].tmux("kill-server")
+        Terminal(socket, "one").kill_server()

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index import Engine
-from index.build import _whoosh_files
+from index.segments import whoosh_files as _whoosh_files
 
 WORDS = [
     "alliance",

@@ -20,7 +20,7 @@ import pytest
 from corpus import Gazetteer, Problem
 from corpus.loader import JsonlLines
 from index import Engine
-from index.build import _KeepingStorage
+from index.segments import KeepingStorage as _KeepingStorage
 from index.store import Store
 
 WORDS = ["alliance", "resistance", "governor", "province", "valley", "council", "militia"]
@@ -142,11 +142,11 @@ def test_problems_in_the_appended_part_have_their_line_numbers(
     said = {(p.line, p.severity, p.field, p.message) for p in engine.problems()}
     assert said == {
         (3, "error", None, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
-        (6, "error", "title", "record 'art-3' has no title"),
+        (6, "error", "title", "missing title"),
         (7, "error", "id", "duplicate id 'art-0': an earlier line has it; this copy was not loaded"),
         (9, "warning", "date", "date 2099-01-01 is in the future"),
         (10, "error", "id", "duplicate id 'art-2': an earlier line has it; this copy was not loaded"),
-        (11, "error", None, "a record must be a JSON object, not list"),
+        (11, "error", None, "a record must be a JSON object, not a list"),
     }  # fmt: skip
     assert engine.article("art-0").article.title == "Report 0 on the alliance"  # type: ignore[union-attr]
     assert engine.article("art-2").article.title == "Report 2 on the governor"  # type: ignore[union-attr]
@@ -359,7 +359,7 @@ def segment_sizes(engine: Engine) -> list[int]:
 
 
 def test_a_build_never_merges_what_it_wrote_and_small_updates_are_merged(tmp_path: Path) -> None:
-    from index.build import MAX_SMALL_SEGMENTS, SMALL_SEGMENT
+    from index.segments import MAX_SMALL_SEGMENTS, SMALL_SEGMENT
 
     # two commits, each its own segment, kept as written
     corpus, engine = built(tmp_path, 1200, batch_size=600)
@@ -381,9 +381,9 @@ def test_a_build_never_merges_what_it_wrote_and_small_updates_are_merged(tmp_pat
 def test_too_many_segments_are_merged_smallest_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.build
+    import index.segments
 
-    monkeypatch.setattr(index.build, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(index.segments, "MAX_SEGMENTS", 4)
     # five commits of 600: over four segments, merged
     _, engine = built(tmp_path, 3000, batch_size=600)
     sizes = segment_sizes(engine)
@@ -413,11 +413,11 @@ def test_a_segment_whose_articles_were_mostly_changed_is_merged(tmp_path: Path) 
 def test_a_build_of_many_batches_keeps_every_segment_it_wrote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.build
+    import index.segments
 
     # Batches of 100 (small enough to be quick, large enough not to count as small here):
     # Whoosh's own policy would merge twenty-odd segments of this size into one.
-    monkeypatch.setattr(index.build, "SMALL_SEGMENT", 50)
+    monkeypatch.setattr(index.segments, "SMALL_SEGMENT", 50)
     _, engine = built(tmp_path, 2300, batch_size=100)
     assert segment_sizes(engine) == [100] * 23
     assert engine.count() == 2300

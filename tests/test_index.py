@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from whoosh.filedb.filestore import FileStorage
 
 from corpus import Gazetteer
 from index import ENV_INDEX_DIR, Engine, EngineError, IndexBusy, default_index_root, index_dir_for
+from index.build import UPDATE_LOCK
+from index.locks import ProcessLock
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, object] | str]], Path]
 
@@ -299,7 +300,7 @@ def test_a_busy_index_is_reported_and_the_last_one_opened(
     engine = Engine(corpus_copy, index_root=tmp_path, gazetteer=gazetteer)
     engine.open()
     (corpus_copy / "new.md").write_text(NEW_ARTICLE, encoding="utf-8")
-    lock = FileStorage(str(engine.root)).lock("update")
+    lock = ProcessLock(engine.root / UPDATE_LOCK)
     assert lock.acquire(blocking=False)
     try:
         with pytest.raises(IndexBusy, match="another afreader process"):

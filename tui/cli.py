@@ -160,35 +160,38 @@ def _run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
 
     if args.corpus is not None:
-        # Checked before the screen opens (without importing the engine: launch time counts);
-        # anything subtler (not a corpus, a name that is not UTF-8) is said in the app.
+        # Checked before the screen opens (without importing the engine: launch time counts),
+        # with the message the index gives for the same path.
         try:
             args.corpus = args.corpus.expanduser()
         except RuntimeError:
             raise UsageError(f"{args.corpus}: cannot expand '~' (no such user)") from None
-        if not args.corpus.exists():
-            raise UsageError(f"{visible(str(args.corpus))}: no such file or folder")
+        from corpus.paths import corpus_path_problem
+
+        if (problem := corpus_path_problem(args.corpus)) is not None:
+            raise UsageError(visible(problem))
     app = make_app(corpus=args.corpus, index_dir=args.index_dir)
     app.run()
     return app.return_code or 0
 
 
 def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
+    """The engine with its index open: built, resumed or updated first when stale, in a
+    separate process, with a progress bar on stderr (`index.open_index`)."""
     from corpus import CorpusError, GazetteerError
-    from index import Engine, EngineError, IndexBusy
+    from index import Engine, EngineError, open_index
     from tui.progress import progress_bar
 
     try:
         engine = Engine(args.corpus, args.index_dir, procs=2)
         with progress_bar(sys.stderr) as callback:
-            if rebuild or args.command == "index":
-                engine.update(callback, rebuild=rebuild)
-            else:
-                engine.open(callback)
-    except (CorpusError, GazetteerError, EngineError, IndexBusy) as error:
+            opened = open_index(engine, callback, rebuild=rebuild)
+    except (CorpusError, GazetteerError, EngineError) as error:
         raise UsageError(str(error)) from None
-    for notice in engine.notices:
+    for notice in opened.notices:
         print(f"afreader: {visible(notice)}", file=sys.stderr)
+    if opened.warning:
+        print(f"afreader: index not updated: {visible(opened.warning)}", file=sys.stderr)
     errors = [p for p in engine.problems() if p.severity == "error"]
     if errors:
         print(

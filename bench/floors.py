@@ -1,0 +1,52 @@
+"""The floors: the targets the project set itself, one row each, with the issue that set it.
+
+The report checks each measured figure against its floor here; no limit is written anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Floor:
+    """One target: `measure`'s `statistic` (p95, max, median...) must be `comparison` `limit`."""
+
+    key: str
+    measure: str
+    statistic: str
+    unit: str  # "s", "ms", "MB", "x" (a ratio to a baseline) or "" (a plain ratio)
+    limit: float
+    comparison: str  # "<" or "≤"
+    issue: int  # the issue that set it
+
+    def met(self, value: float) -> bool:
+        """Whether `value` (in `unit`) meets the floor; NaN never does."""
+        return value < self.limit if self.comparison == "<" else value <= self.limit
+
+    def text(self) -> str:
+        """The floor as the report's column shows it: `p95 < 100 ms`, `≤ 2x`, `≤ 1.2`."""
+        statistic = f"{self.statistic} " if self.statistic in ("p95",) else ""
+        unit = self.unit if self.unit in ("", "x") else f" {self.unit}"
+        return f"{statistic}{self.comparison} {self.limit:g}{unit}"
+
+
+FLOORS: tuple[Floor, ...] = (
+    Floor("build_ratio", "full build, afreader / plain Whoosh", "ratio", "", 1.2, "≤", 3),
+    Floor("incremental", "add one article to the built index", "median of 3", "s", 2, "<", 3),
+    Floor("fresh", "start-up freshness check Engine(...).is_fresh()", "median", "ms", 200, "<", 3),
+    Floor("query_term", "first page of 20 with snippets, 1 term", "p95", "ms", 100, "<", 3),
+    Floor("query_terms", "first page of 20 with snippets, 2-3 terms", "p95", "ms", 100, "<", 3),
+    Floor("query_phrase", "first page of 20 with snippets, phrase", "p95", "ms", 300, "<", 3),
+    Floor("query_date", "first page of 20, terms sorted by date", "p95", "ms", 100, "<", 3),
+    Floor("query_actor", "first page of 20, actor:<id>", "p95", "ms", 100, "<", 3),
+    Floor("next_mention", "next mention of an actor across the corpus", "p95", "ms", 50, "<", 5),
+    Floor("mentions_view", "the mentions view opens", "median", "ms", 500, "<", 5),
+    Floor("launch_ratio", "launch to first frame / minimal app", "median", "x", 2, "≤", 5),
+    Floor("app_rss", "app peak memory (VmHWM)", "max", "MB", 400, "<", 5),
+    Floor("typing_57k", "keystroke to results drawn at 57k, 1-3 terms", "p95", "ms", 150, "<", 5),
+    Floor("typing_bundled", "keystroke to results drawn, bundled corpus", "max", "ms", 100, "<", 4),
+    Floor("fuzz", "the slowest fuzzed query, bundled corpus", "max", "ms", 50, "<", 6),
+    Floor("debounce", "last keystroke to search start, past the debounce", "max", "ms", 30, "<", 5),
+)
+FLOOR = {floor.key: floor for floor in FLOORS}
