@@ -19,9 +19,12 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from corpus import Gazetteer
 from index.store import SCHEMA_VERSION, Store
+
+if TYPE_CHECKING:  # at run time it would import PyYAML, which peek must not wait for
+    from corpus import Gazetteer
 
 __all__ = [
     "ANALYSIS_VERSION",

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
-from corpus import CorpusError
+from corpus import CorpusError, corpus_path_problem
+from corpus.quoting import shown_path
 
 __all__ = [
     "ENV_INDEX_DIR",
@@ -48,7 +49,11 @@ def expand_user(path: Path) -> Path:
 
 def index_dir_for(corpus: Path, root: Path | None = None) -> Path:
     """The folder holding the index of one corpus: a readable name plus a hash of its path."""
-    resolved = expand_user(corpus).resolve()
+    try:
+        resolved = expand_user(corpus).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop, a path too long to resolve
+        problem = corpus_path_problem(corpus)
+        raise CorpusError(problem or f"{shown_path(corpus)}: cannot be resolved") from None
     # The bytes of the path, not its text: a name that is not UTF-8 still gets a folder (the
     # corpus itself is then refused by `corpus_kind` with a message).
     digest = hashlib.blake2b(os.fsencode(resolved), digest_size=6).hexdigest()

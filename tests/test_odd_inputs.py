@@ -112,17 +112,7 @@ def test_every_odd_path_gets_one_clear_message(
 
 @pytest.mark.parametrize(
     ("case", "make", "reason"),
-    [
-        pytest.param(
-            *ODD_PATHS[0],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the index resolves the path before checking it: Engine must call "
-                "corpus_path_problem first (RuntimeError: Symlink loop)",
-            ),
-        ),
-        *ODD_PATHS[1:],
-    ],
+    ODD_PATHS,
     ids=[c[0] for c in ODD_PATHS],
 )
 def test_the_commands_say_the_same_for_an_odd_path(
