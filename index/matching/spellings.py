@@ -3,7 +3,7 @@ them, and a guarded lookup of one-letter typos.
 
 Variants follow the regular alternations of romanised Dari, Pashto and Arabic names (a list the
 gazetteer header documents): ou/u, oo/u, o/u, e/i, a doubled or single consonant, -ullah/-ulla/
--ollah, and an initial q/k. One or two alternations are applied to each spelling; a variant is
+-ollah, and an initial q/k. One alternation is applied at a time to each spelling; a variant is
 dropped when it is another entity's spelling, and a one-word variant must be long (seven letters
 or more), so that no short word ("Nur", "Nor") is ever made.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from corpus import Entity, Gazetteer
@@ -23,23 +23,36 @@ from index.records import FIELDS
 __all__ = ["Hit", "Spelling", "SpellingTable", "TypoIndex", "variants", "within_one"]
 
 # (pattern, replacement): each applies at one place at a time. Lower case: names are folded first.
-_ALTERNATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+# A replacement is a function of the match (faster than a template, which is parsed each time).
+_Replace = Callable[[re.Match[str]], str]
+
+
+def _text(replacement: str) -> _Replace:
+    return lambda _match: replacement
+
+
+def _group(times: int) -> _Replace:
+    return lambda match: match.group(1) * times
+
+
+_BETWEEN = r"(?<=[^aeiou ]){}(?=[^aeiou ])"  # a vowel between consonants
+_ALTERNATIONS: tuple[tuple[re.Pattern[str], _Replace], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
-        (r"ou", "u"),
-        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "ou"),
-        (r"oo", "u"),
-        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "oo"),
-        (r"(?<=[^aeiou ])o(?=[^aeiou ])", "u"),
-        (r"(?<=[^aeiou ])u(?=[^aeiou ])", "o"),
-        (r"(?<=[^aeiou ])e(?=[^aeiou ])", "i"),
-        (r"(?<=[^aeiou ])i(?=[^aeiou ])", "e"),
-        (r"([bcdfgjklmnpqrstvz])\1", r"\1"),
-        (r"(?<=[aeiou])([bdfgklmnprstz])(?=[aeiou])", r"\1\1"),
-        (r"ullah\b", "ulla"),
-        (r"ullah\b", "ollah"),
-        (r"ollah\b", "ullah"),
-        (r"\bq(?=[aeio])", "k"),
+        (r"ou", _text("u")),
+        (_BETWEEN.format("u"), _text("ou")),
+        (r"oo", _text("u")),
+        (_BETWEEN.format("u"), _text("oo")),
+        (_BETWEEN.format("o"), _text("u")),
+        (_BETWEEN.format("u"), _text("o")),
+        (_BETWEEN.format("e"), _text("i")),
+        (_BETWEEN.format("i"), _text("e")),
+        (r"([bcdfgjklmnpqrstvz])\1", _group(1)),
+        (r"(?<=[aeiou])([bdfgklmnprstz])(?=[aeiou])", _group(2)),
+        (r"ullah\b", _text("ulla")),
+        (r"ullah\b", _text("ollah")),
+        (r"ollah\b", _text("ullah")),
+        (r"\bq(?=[aeio])", _text("k")),
     )
 )
 MIN_VARIANT_WORD = 7  # a one-word variant shorter than this could be an ordinary word
@@ -65,17 +78,17 @@ class Spelling:
 
 
 def _one_step(key: str) -> Iterator[str]:
-    for pattern, replacement in _ALTERNATIONS:
+    for pattern, replace in _ALTERNATIONS:
         for match in pattern.finditer(key):
             start, end = match.span()
-            yield key[:start] + match.expand(replacement) + key[end:]
+            yield key[:start] + replace(match) + key[end:]
 
 
 def variants(key: str) -> set[str]:
-    """The folded spellings one or two alternations away from a folded spelling."""
-    first = set(_one_step(key))
-    second = {v for f in first for v in _one_step(f)}
-    found = (first | second) - {key}
+    """The folded spellings one alternation away from a folded spelling. (Two alternations
+    would make three times as many keys, and so a slower start of every build, for no mention
+    more in the gold standard.)"""
+    found = set(_one_step(key)) - {key}
     if " " not in key:
         found = {v for v in found if len(v) >= MIN_VARIANT_WORD}
     return found
@@ -115,9 +128,10 @@ class SpellingTable:
         shared: bool,
         kind: str,
         source: str = "",
+        key: str | None = None,
     ) -> None:
-        """Add one spelling under its folded key."""
-        key = fold(original)
+        """Add one spelling under its folded key (`key` when the caller has folded it)."""
+        key = fold(original) if key is None else key
         if not key.strip():
             return
         upper = tuple(i for i, c in enumerate(original) if c.isupper())
@@ -127,26 +141,29 @@ class SpellingTable:
 
     def _add_variants(self) -> None:
         known = set(self.table)
-        made: dict[str, list[tuple[str, Spelling]]] = {}
+        made: dict[str, list[Spelling]] = {}
         for key, options in list(self.table.items()):
-            for option in options:
-                # Only names of people and groups vary this way; a place's spellings are listed.
-                if option.entities[0].type == "place" or not option.original[:1].isupper():
-                    continue
-                for variant in variants(key):
-                    if variant not in known:
-                        made.setdefault(variant, []).append((key, option))
+            # Only names of people and groups vary this way; a place's spellings are listed.
+            varying = [
+                o for o in options if o.entities[0].type != "place" and o.original[:1].isupper()
+            ]
+            if not varying:
+                continue
+            for variant in variants(key):
+                if variant not in known:
+                    made.setdefault(variant, []).extend(varying)
         for variant, sources in made.items():
             # A variant that two different spellings produce would guess between them: skip it.
-            if len({tuple(e.id for e in s.entities) for _, s in sources}) != 1:
+            if len({tuple(e.id for e in s.entities) for s in sources}) != 1:
                 continue
-            key, option = sources[0]
+            option = sources[0]
             self.add(
                 _recase(option.original, variant),
                 option.entities,
                 option.shared,
                 "variant",
                 source=option.original,
+                key=variant,
             )
 
     def single_words(self) -> Iterator[tuple[str, Spelling]]:
