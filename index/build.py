@@ -231,7 +231,8 @@ class Indexer(CorpusSync):
             repaired = "the index was built by another version of afreader or is unreadable"
         elif current is not None and (reason := self.damage(current)) is not None:
             repaired, current = f"the index was damaged: {reason}", None
-        pending = None if rebuild else self._pointer("next")
+        # A rebuild that was stopped is resumed, by a rebuild or when `current` is unusable.
+        pending = self._pointer("next")
         if pending is not None and (not self._compatible(pending) or self.damage(pending)):
             pending = None
         # Nothing but `current` and `next` is in use: what a killed rebuild left goes now.

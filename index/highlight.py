@@ -22,9 +22,10 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from index.analysis import body_analyzer
-from index.records import Mention, Span
+from index.records import Hit, Mention, Span, make_snippet
+from index.store import Store
 
-__all__ = ["Highlighter", "SpanRequest", "merge_spans"]
+__all__ = ["Highlighter", "SpanRequest", "merge_spans", "page_hits"]
 
 # One field of one document to highlight: (docnum, field, text, mentions).
 SpanRequest = tuple[int, str, str, Iterable[Mention]]
@@ -190,3 +191,35 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+def page_hits(
+    store: Store,
+    searcher: Searcher,
+    q: wq.Query,
+    page: Sequence[tuple[int, float | None]],
+    entity_ids: set[str],
+    check: Callable[[], None] | None = None,
+) -> list[Hit]:
+    """A page of (docnum, score) as hits: each article with its snippet around the first hit
+    of its body, and the spellings of `entity_ids` it mentions."""
+    ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in page]
+    stored = store.articles(ids)
+    found = []
+    for (docnum, score), article_id in zip(page, ids, strict=True):
+        article = stored.get(article_id)
+        if article is None:  # indexed by Whoosh, not yet in the store: being updated
+            continue
+        mentions = store.mentions_in(article.n, entity_ids) if entity_ids else []
+        found.append((docnum, score, article, mentions))
+    if check is not None:
+        check()
+    spans = Highlighter(searcher, q, entity_ids, check).page(
+        [(docnum, "body", article.article.body, mentions) for docnum, _, article, mentions in found]
+    )
+    hits = []
+    for (_, score, article, mentions), body_spans in zip(found, spans, strict=True):
+        spellings = {m.text for m in mentions if m.entity_id in entity_ids}
+        matched = tuple(sorted(spellings, key=str.casefold))
+        hits.append(Hit(article, score, make_snippet(article.article.body, body_spans), matched))
+    return hits

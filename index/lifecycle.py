@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.build import Indexer
-from index.errors import IndexDamaged
+from index.build import Indexer, disk_full
+from index.errors import EngineError, IndexDamaged
 from index.paths import index_dir_for
 from index.report import BuildCancelled, IndexBusy, ProgressCallback, UpdateReport
 
@@ -98,8 +98,6 @@ def update_index(
 ) -> UpdateReport:
     """Build, resume or refresh the index in this process; raises IndexBusy, BuildCancelled
     or EngineError (a disk that cannot be written, say)."""
-    from index.engine import EngineError
-
     try:
         return engine.indexer.update(progress, rebuild=rebuild, cancelled=cancelled)
     except (IndexBusy, BuildCancelled):
@@ -109,7 +107,12 @@ def update_index(
             f"cannot write the index in {engine.root}: {error.strerror or error}"
         ) from None
     except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
-        raise EngineError(f"cannot write the index in {engine.root}: {error}") from None
+        raise EngineError(f"cannot write the index in {engine.root}: {_said(error)}") from None
+
+
+def _said(error: sqlite3.Error) -> str:
+    """SQLite's message, with a full disk said as the system says it."""
+    return f"No space left on device ({error})" if disk_full(error) else str(error)
 
 
 def _build(
@@ -121,14 +124,16 @@ def _build(
 ) -> UpdateReport:
     """One build or update, here or in a separate process; raises IndexBusy, BuildCancelled
     or EngineError."""
-    from index.engine import EngineError
-
     if not subprocess:
         return update_index(engine, progress, cancelled, rebuild)
     from index.subprocess_build import BuildFailed, BuildProcess
 
     build = BuildProcess(
-        engine.corpus, engine.index_root, procs=engine.indexer.procs, rebuild=rebuild
+        engine.corpus,
+        engine.index_root,
+        procs=engine.indexer.procs,
+        rebuild=rebuild,
+        batch_size=engine.indexer.batch_size,
     )
     try:
         return build.wait(progress, cancelled)
@@ -153,8 +158,6 @@ def open_index(
     Raises EngineError when there is no usable index at all (the message says why), and
     BuildCancelled when `cancelled` returned true during a build (committed batches stay).
     """
-    from index.engine import EngineError
-
     notices: list[str] = []
     if (notice := prepare_root(engine)) is not None:
         notices.append(notice)
@@ -178,10 +181,12 @@ def open_index(
                     notices.append(f"{busy}; the last complete index is open")
             except EngineError as error:
                 if engine.indexer.current() is None:
-                    raise
+                    raise  # no older index to fall back on
                 warning = str(error)
-            if report is not None and report.repaired:
-                notices.append(f"{report.repaired}; it was rebuilt")
+            if report is not None:
+                notices.extend(report.notices)
+                if report.repaired:
+                    notices.append(f"{report.repaired}; it was rebuilt")
         try:
             engine.reopen()
             return Opened(report, tuple(notices), warning)

@@ -29,18 +29,23 @@ except ImportError:  # pragma: no cover - not POSIX: an exclusive creation stand
     fcntl = None  # type: ignore[assignment]
 
 
-def process_start(pid: int) -> str | None:
-    """When process `pid` started (clock ticks since boot, from /proc), or None if unknown.
-
-    A pid alone can be reused by an unrelated process; a pid and its start time cannot.
-    """
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), if readable."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may hold spaces: count from the last.
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return fields[19] if len(fields) > 19 else None
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def process_start(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, from /proc), or None if unknown.
+
+    A pid alone can be reused by an unrelated process; a pid and its start time cannot.
+    """
+    fields = _stat(pid)
+    return fields[19] if fields is not None and len(fields) > 19 else None
 
 
 def _alive(pid: int, start: str | None) -> bool:
@@ -49,19 +54,38 @@ def _alive(pid: int, start: str | None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # someone else's process: it exists
-    return start is None or process_start(pid) in (None, start)
+        pass  # someone else's process: it exists
+    fields = _stat(pid)
+    if fields is None:
+        return True  # no /proc: the signal test is all there is
+    if fields[0] in ("Z", "X"):  # dead, not yet reaped by its (new) parent
+        return False
+    return start is None or len(fields) <= 19 or fields[19] == start
+
+
+def _holder(text: str) -> tuple[int, bool] | None:
+    fields = text.split()
+    try:
+        pid = int(fields[0])
+    except (ValueError, IndexError):
+        return None
+    start = fields[1] if len(fields) > 1 and fields[1] != "-" else None
+    return pid, _alive(pid, start)
 
 
 def describe_holder(path: Path) -> tuple[int, bool] | None:
-    """The pid recorded in a lock file and whether that process is still alive."""
+    """The pid recorded in a lock file and whether that process is still alive.
+
+    Never opens a lock file this process holds: closing any descriptor of a file releases
+    every record lock the process has on it.
+    """
+    with _HELD_LOCK:
+        if str(path.resolve()) in _HELD:
+            return os.getpid(), True
     try:
-        text = path.read_text(encoding="ascii", errors="replace").split()
-        pid = int(text[0])
-    except (OSError, ValueError, IndexError):
+        return _holder(path.read_text(encoding="ascii", errors="replace"))
+    except OSError:
         return None
-    start = text[1] if len(text) > 1 and text[1] != "-" else None
-    return pid, _alive(pid, start)
 
 
 class ProcessLock:
@@ -95,7 +119,10 @@ class ProcessLock:
             with _HELD_LOCK:
                 _HELD.discard(key)
             return False
-        previous = describe_holder(self.path)
+        try:
+            previous = _holder(os.pread(fd, 100, 0).decode("ascii", errors="replace"))
+        except OSError:
+            previous = None
         if previous is not None and not previous[1] and previous[0] != os.getpid():
             self.stale = previous[0]
         pid = os.getpid()

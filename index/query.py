@@ -27,6 +27,17 @@ SEARCH_FIELDS = ("title", "body", "source", "author", "published", "actor")
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)")
 _DATE_VALUE = re.compile(r"(?:^|[\s(])published:([^\s\[{()]+)")
 _DATE_RANGE = re.compile(r"(?:^|[\s(])published:[\[{]([^\]}]*)[\]}]")
+# A field name with nothing after it: the end, a space, a closing parenthesis, "" or ().
+_EMPTY_VALUE = re.compile(r"(?:^|[\s(])([A-Za-z_]\w*):(?=$|[\s)]|\"\"|\(\s*\))")
+# A word's fuzzy distance as typed (`word~5`; not a phrase's slop, `"a b"~5`).
+_FUZZY = re.compile(r"(?<=[^\s\"()])~(\d+)")
+_ACTOR_VALUE = re.compile(r'(?:^|[\s(])actor:(?:"([^"]*)"|([^\s()^"]+))')
+_TYPED_PART = re.compile(r'[^\s()"]*[*?~][^\s()"]*')
+_BOOST_VALUE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?=$|[\s)])")
+_HOW_TO_WRITE = {
+    "actor": 'actor:dostum or actor:"Ahmad Massoud"',
+    "published": "published:2015, published:2015-06-29 or published:[2015 to 2016]",
+}
 # Whoosh's parser is quadratic in the length of a word (10,000 characters take a second) and
 # its Levenshtein automaton grows exponentially with the distance: both are bounded here.
 MAX_QUERY_LENGTH = 1_000
@@ -45,6 +56,20 @@ class CompiledQuery:
     query: wq.Query
     entity_ids: frozenset[str] = field(default_factory=frozenset)
     filter_ids: frozenset[str] = field(default_factory=frozenset)
+    # Each wildcard, prefix and fuzzy part as the person typed it (see `typed_part`).
+    typed: dict[tuple[object, ...], str] = field(default_factory=dict)
+
+    def typed_part(self, part: wq.MultiTerm) -> str:
+        """A wildcard, prefix or fuzzy part of the query as typed (`Panj*`, `goverment~`),
+        not as parsed (`panj`, stemmed `gover`)."""
+        shown = self.typed.get(_part_key(part))
+        if shown is not None:
+            return shown
+        if isinstance(part, wq.FuzzyTerm):
+            return f"{part.text}~{part.maxdist}"
+        if isinstance(part, wq.TermRange):
+            return f"{part.fieldname}:[{part.start or ''} to {part.end or ''}]"
+        return f"{part.text}*" if isinstance(part, wq.Prefix) else str(part.text)
 
 
 class QueryCompiler:
@@ -78,7 +103,10 @@ class QueryCompiler:
                 f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
             )
         _check_balance(text)
+        _check_empty_values(text, self.schema.names())
         _check_dates(text)
+        _check_typed_fuzzy(text)
+        _check_typed_boosts(text)
         for match in _FIELD_PREFIX.finditer(_outside_quotes(text)):
             name = match.group(1)
             if name not in self.schema.names():
@@ -93,10 +121,16 @@ class QueryCompiler:
         _check_boosts(parsed)
         matched: set[str] = set()
         filters: set[str] = set()
-        compiled = self._expand(parsed, matched, filters)
+        try:
+            compiled = self._expand(parsed, matched, filters)
+        except UnknownActor as error:  # quoted as typed (Whoosh lowercases it)
+            typed = _typed_actor(text, error.spelling)
+            raise QueryError(_no_actor(typed)) from None
         if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
             raise QueryError("nothing to search for: the query has only common words or operators")
-        return CompiledQuery(text, compiled, frozenset(matched), frozenset(filters))
+        return CompiledQuery(
+            text, compiled, frozenset(matched), frozenset(filters), _typed_parts(text, parsed)
+        )
 
     def _expand(self, q: wq.Query, matched: set[str], filters: set[str]) -> wq.Query:
         if isinstance(q, wq.AndNot):
@@ -125,14 +159,37 @@ class QueryCompiler:
         return wq.Or([q, _any_actor(wider)]) if wider else q
 
     def resolve_actor(self, spelling: str) -> set[str]:
-        """Entity ids for an id or spelling; QueryError when none matches."""
+        """Entity ids for an id or spelling; QueryError (UnknownActor) when none matches."""
         entities = self.gazetteer.lookup(spelling)
         if not entities:
-            raise QueryError(
-                f"no actor called {spelling!r} in the gazetteer "
-                '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
-            )
+            raise UnknownActor(spelling)
         return {e.id for e in entities}
+
+
+class UnknownActor(QueryError):
+    """No actor of the gazetteer has this id or spelling."""
+
+    def __init__(self, spelling: str) -> None:
+        super().__init__(_no_actor(spelling))
+        self.spelling = spelling
+
+
+def _no_actor(spelling: str) -> str:
+    return (
+        f"no actor called {spelling!r} in the gazetteer "
+        '(use an id or a spelling, and quote names with spaces: actor:"Ahmad Massoud")'
+    )
+
+
+def _typed_actor(text: str, spelling: str) -> str:
+    """`spelling` (as the parser gives it, lowercased) as typed after `actor:` in `text`."""
+    for match in _ACTOR_VALUE.finditer(text):
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        if value.casefold() == spelling.casefold() or " ".join(value.split()).casefold() == (
+            spelling.casefold()
+        ):
+            return value
+    return spelling
 
 
 def _contains(spelling: tuple[str, ...], words: tuple[str, ...]) -> bool:
@@ -150,6 +207,106 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
 
 
+def _quotes_masked(text: str) -> str:
+    """`text` with what is inside quotes replaced (the quotes kept): `""` stays empty."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', text)
+
+
+def _typed_token(text: str, at: int) -> str:
+    """What the person typed around column `at` (the operator `^` or `~` there): the word,
+    or the group or phrase it follows, to the next space."""
+    start = max(text.rfind(" ", 0, at), text.rfind("(", 0, at)) + 1
+    if at and text[at - 1] == '"':
+        start = text.rfind('"', 0, at - 1)
+    elif at and text[at - 1] == ")":
+        depth = 0
+        for start in range(at - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[start], 0)
+            if depth == 0:
+                break
+    end = len(text)
+    for stop in (" ", ")"):
+        found = text.find(stop, at)
+        if found != -1:
+            end = min(end, found)
+    return text[start:end]
+
+
+def _part_key(part: wq.Query) -> tuple[object, ...]:
+    """What tells a wildcard, prefix or fuzzy part from another, whatever its field."""
+    return (
+        type(part).__name__,
+        *(getattr(part, name, None) for name in ("text", "start", "end", "maxdist")),
+    )
+
+
+def _multiterms(q: wq.Query) -> list[wq.MultiTerm]:
+    if isinstance(q, wq.MultiTerm):
+        return [q]
+    return [part for child in q.children() for part in _multiterms(child)]
+
+
+def _typed_parts(text: str, parsed: wq.Query) -> dict[tuple[object, ...], str]:
+    """Each wildcard, prefix and fuzzy part of the parsed query, as typed in `text`.
+
+    The parser makes them in the order they were typed, one per field searched; the typed
+    words are those with `*`, `?` or `~` outside quotes (not a phrase's `"..."~N`). When the
+    two do not pair one to one (the same word twice, a bare `*`), none is paired."""
+    masked = _quotes_masked(text)
+    typed = [
+        text[m.start() : m.end()]
+        for m in _TYPED_PART.finditer(masked)
+        if not m.group(0).startswith(("~", "^"))
+    ]
+    keys: list[tuple[object, ...]] = []
+    for part in _multiterms(parsed):
+        key = _part_key(part)
+        if key not in keys:
+            keys.append(key)
+    return dict(zip(keys, typed, strict=True)) if len(keys) == len(typed) else {}
+
+
+def _check_empty_values(text: str, fields: list[str]) -> None:
+    """`title:` with nothing after it would be searched as the word "title"."""
+    for match in _EMPTY_VALUE.finditer(_quotes_masked(text)):
+        name = match.group(1)
+        if name in fields:
+            how = _HOW_TO_WRITE.get(
+                name, f'{name}:word, {name}:"a phrase" or {name}:(one OR other)'
+            )
+            raise QueryError(f"{name}: has nothing to search for; write {how}")
+
+
+def _check_typed_fuzzy(text: str) -> None:
+    """A fuzzy distance over the limit, quoted as typed (Whoosh stems the word and reads one
+    digit of the distance: `taliban~99` would be `taliban~9`)."""
+    masked = _quotes_masked(text)
+    for match in _FUZZY.finditer(masked):
+        if int(match.group(1)) > MAX_FUZZY_DISTANCE:
+            token = _typed_token(text, match.start())
+            word = token.split("~", 1)[0]
+            raise QueryError(
+                f"{token}: a fuzzy distance over {MAX_FUZZY_DISTANCE} matches almost anything; "
+                f"use {word}~ (1) or {word}~{MAX_FUZZY_DISTANCE}"
+            )
+
+
+def _check_typed_boosts(text: str) -> None:
+    """Each `^` outside quotes is followed by a number above 0 (Whoosh drops `^-1` and reads
+    `x^abc` as the word "abc")."""
+    masked = _quotes_masked(text)
+    for at, char in enumerate(masked):
+        if char != "^":
+            continue
+        value = _BOOST_VALUE.match(masked, at + 1)
+        if value is None or float(value.group(0)) <= 0:
+            token = _typed_token(text, at)
+            raise QueryError(
+                f"{token}: a boost is a number above 0 after ^ (such as ^2, or ^0.5 to weigh "
+                "a word less); use NOT to leave a word out"
+            )
+
+
 def _check_balance(text: str) -> None:
     if text.count('"') % 2:
         raise QueryError(
@@ -164,12 +321,20 @@ def _check_balance(text: str) -> None:
         raise QueryError("unbalanced parentheses: a '(' is never closed")
 
 
+def _query_date(value: str) -> PartialDate:
+    """A date as a query gives it: a year, a month or a day, no time (Whoosh would read the
+    colons of a time as fields, and accept hours that do not exist)."""
+    if ":" in value or "t" in value.lower():
+        raise ValueError("a time of day")
+    return PartialDate.parse(value)
+
+
 def _check_dates(text: str) -> None:
     """Whoosh silently drops a `published:` value it cannot read; say so instead."""
     for match in _DATE_VALUE.finditer(_outside_quotes(text)):
         value = match.group(1)
         try:
-            PartialDate.parse(value)
+            _query_date(value)
         except ValueError:
             raise QueryError(
                 f"published:{value} is not a date; use 2015, 2015-06, 2015-06-29 "
@@ -177,15 +342,27 @@ def _check_dates(text: str) -> None:
             ) from None
     # Whoosh reads a bad end of a range as a crash deep in its date parser; say which end.
     for match in _DATE_RANGE.finditer(_outside_quotes(text)):
-        for value in re.split(r"\s+to\s+", f" {match.group(1)} ", flags=re.IGNORECASE):
+        inside = match.group(1)
+        ends = re.split(r"\s+to\s+", f" {inside} ", flags=re.IGNORECASE)
+        dates: list[PartialDate] = []
+        for value in ends:
             if value.strip():
                 try:
-                    PartialDate.parse(value)
+                    dates.append(_query_date(value.strip()))
                 except ValueError:
                     raise QueryError(
-                        f"{value.strip()!r} in published:[{match.group(1)}] is not a date; "
+                        f"{value.strip()!r} in published:[{inside}] is not a date; "
                         "use a range such as published:[2015 to 2016] or [2015-06 to 2015-07]"
                     ) from None
+        if not dates:
+            raise QueryError(
+                f"published:[{inside}] has no dates; write a range such as "
+                "published:[2015 to 2016], or leave one end open: published:[2015 to]"
+            )
+        if len(dates) == 2 and dates[0].sort_date > dates[1].sort_date:
+            raise QueryError(
+                f"published:[{inside}] ends before it starts; write the earlier date first"
+            )
 
 
 def _check_values(q: wq.Query, schema: Schema) -> None:

@@ -94,6 +94,8 @@ class SearchResults:
     hits: list[Hit]
     seconds: float
     actor: str | None = None
+    # What the search bounded (a wildcard that stands for too many words...), for the person.
+    notices: tuple[str, ...] = ()
 
 
 def make_snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:

@@ -43,7 +43,12 @@ class BuildProcess:
     """A running build; `wait` streams its progress and returns its report."""
 
     def __init__(
-        self, corpus: Path, index_root: Path | None, procs: int = 2, rebuild: bool = False
+        self,
+        corpus: Path,
+        index_root: Path | None,
+        procs: int = 2,
+        rebuild: bool = False,
+        batch_size: int | None = None,
     ) -> None:
         command = [
             sys.executable,
@@ -60,6 +65,8 @@ class BuildProcess:
             command += ["--index-root", str(index_root)]
         if rebuild:
             command.append("--rebuild")
+        if batch_size is not None:
+            command += ["--batch-size", str(batch_size)]
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -162,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         die_with_parent(args.parent)
 
     from corpus import CorpusError, GazetteerError
+    from index.build import disk_full
     from index.engine import Engine, EngineError
 
     def emit(record: dict[str, object]) -> None:
@@ -186,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         emit({"error": f"cannot write the index: {error.strerror or error}", "busy": False})
         return 1
     except sqlite3.Error as error:  # SQLite reports a failing disk as its own error
-        emit({"error": f"cannot write the index: {error}", "busy": False})
+        said = f"No space left on device ({error})" if disk_full(error) else str(error)
+        emit({"error": f"cannot write the index: {said}", "busy": False})
         return 1
     emit(
         {

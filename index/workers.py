@@ -33,6 +33,8 @@ def die_with_parent(parent: int) -> None:
 
     Linux: `prctl(PR_SET_PDEATHSIG, SIGKILL)`. Elsewhere, or if that fails, a daemon thread
     that notices the parent's pid change (a child whose parent died is adopted by another).
+    Linux sends the signal when the parent *thread* that started the child ends: a build
+    process is started and waited for by the same thread (`index.lifecycle.open_index`).
     """
     armed = False
     if sys.platform.startswith("linux"):

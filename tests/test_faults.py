@@ -4,19 +4,22 @@ directory. Every following open gives a consistent index or rebuilds by itself, 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
-from index import Engine
+from corpus import Gazetteer
+from index import Engine, open_index
 from index.segments import whoosh_files as _whoosh_files
 
 WORDS = [
@@ -78,8 +81,9 @@ def assert_consistent(corpus: Path, root: Path, most: int) -> None:
 def test_a_build_killed_twenty_times_at_random_moments_always_recovers(
     tmp_path: Path, write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path]
 ) -> None:
-    # Large enough that twenty kills cannot finish it even on a fast machine (about 1,400
-    # articles a second here; each process is killed within 0.7 s of its start).
+    # Each process is killed on its first, second or third progress line (a line at least
+    # every 250 articles or 0.1 s), whatever the speed of the machine: twenty kills cannot
+    # finish 12,000 articles.
     total = 12_000
     corpus = corpus_of(tmp_path / "news.jsonl", total, write_jsonl)
     root = tmp_path / "indexes"
@@ -87,7 +91,10 @@ def test_a_build_killed_twenty_times_at_random_moments_always_recovers(
     outcomes = []
     for _ in range(20):
         process = build_process(corpus, root, batch=100)
-        time.sleep(rng.uniform(0.1, 0.7))
+        assert process.stdout is not None
+        for _ in range(rng.randint(1, 3)):
+            if '"phase"' not in process.stdout.readline():
+                break  # the build ended (the assertion on the last count says so)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert_consistent(corpus, root, total)
@@ -207,3 +214,64 @@ def test_readers_keep_working_while_another_process_rebuilds(
     with sqlite3.connect(reader.indexer.current().store_path) as db:  # type: ignore[union-attr]
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 400
     assert len(list(root.rglob("g-*"))) == 1, "the old generation was not cleaned up"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB filesystem (tmpfs), unmounted afterwards; skipped where none can be mounted."""
+    mountpoint = tmp_path / "small-disk"
+    mountpoint.mkdir()
+    mount = shutil.which("mount")
+    if mount is None:
+        pytest.skip("no mount command to make a small filesystem")
+    made = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mountpoint)],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {made.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        # Lazily: a failed test may still hold a file of it open.
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def test_a_full_disk_ends_the_first_build_with_the_message_and_leaves_the_disk_as_found(
+    small_disk: Path,
+    tmp_path: Path,
+    write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path],
+) -> None:
+    # Larger than the disk, and enough new articles for Whoosh's two worker processes.
+    corpus = corpus_of(tmp_path / "news.jsonl", 3000, write_jsonl)
+    afreader = shutil.which("afreader", path=str(Path(sys.executable).parent))
+    assert afreader is not None
+    free = os.statvfs(small_disk).f_bfree
+    for command in (["index"], ["search", "alliance"], ["index", "--rebuild"]):
+        # A hang is the failure this guards against: the timeout bounds it.
+        run = subprocess.run(
+            [afreader, "--corpus", str(corpus), "--index-dir", str(small_disk), *command],
+            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert "No space left on device" in run.stderr and "Traceback" not in run.stderr
+        assert not list(small_disk.rglob("g-*")), "a half-written generation was left"
+        assert not list(small_disk.rglob("current")), "a pointer to nothing was left"
+        assert os.statvfs(small_disk).f_bfree == free, "the disk was not left as found"
+
+
+def test_a_full_disk_during_an_update_warns_and_keeps_the_older_index_open(
+    small_disk: Path, corpus_copy: Path, bundled_gazetteer: Gazetteer
+) -> None:
+    engine = Engine(corpus_copy, small_disk, gazetteer=bundled_gazetteer)
+    assert open_index(engine, subprocess=False).report is not None
+    engine.close()
+    words = " ".join(f"word{i}" for i in range(400_000))  # about 4 MB: more than the disk
+    (corpus_copy / "huge.md").write_text(f"# A very long article\n\n{words}\n", encoding="utf-8")
+    for in_subprocess in (False, True):
+        again = Engine(corpus_copy, small_disk, gazetteer=bundled_gazetteer)
+        opened = open_index(again, subprocess=in_subprocess)
+        assert opened.warning is not None and "No space left on device" in opened.warning
+        assert again.count() == 5 and again.search("Dostum").total == 5
+        again.close()

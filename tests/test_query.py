@@ -146,19 +146,65 @@ def test_date_ranges(bundled_engine: Engine, query: str, expected: set[str]) -> 
         ("published:yesterday", "published:yesterday is not a date; use 2015, 2015-06"),
         ("published:2015-13", "published:2015-13 is not a date"),
         ("published:[2015 to banana]", "'banana' in published:[2015 to banana] is not a date"),
-        ('published:""', "published:'' is not a date; use 2015, 2015-06"),
+        ('published:""', "published: has nothing to search for; write published:2015"),
         ('published:"x y"', "published:'x y' is not a date"),
-        ("oil^0 OR said", "^0: a boost must be above 0; use ^0.5"),
-        ("(oil OR said)^0", "^0: a boost must be above 0"),
+        ("oil^0 OR said", "oil^0: a boost is a number above 0 after ^ (such as ^2, or ^0.5"),
+        ("(oil OR said)^0", "(oil OR said)^0: a boost is a number above 0"),
+        ('"security forces"^0', '"security forces"^0: a boost is a number above 0'),
+        # what was typed is quoted, not the stemmed word, nor the one digit Whoosh reads
+        ("goverment~5", "goverment~5: a fuzzy distance over 2 matches almost anything; "),
+        ("goverment~5", "use goverment~ (1) or goverment~2"),
+        ("taliban~99", "taliban~99: a fuzzy distance over 2"),
+        ("title:goverment~3 oil", "title:goverment~3: a fuzzy distance over 2"),
+        # a field with nothing to search for is never the field's name searched as a word
+        ("title:", "title: has nothing to search for; write title:word"),
+        ("Dostum (title:)", "title: has nothing to search for"),
+        ('title:""', "title: has nothing to search for"),
+        ("title:()", "title: has nothing to search for"),
+        ("source: oil", "source: has nothing to search for"),
+        ("author:", "author: has nothing to search for"),
+        ("actor:", 'actor: has nothing to search for; write actor:dostum or actor:"Ahmad'),
+        ('actor:""', "actor: has nothing to search for"),
+        ("published:", "published: has nothing to search for"),
+        # a date that cannot exist, or a time (Whoosh reads its colons as fields)
+        ("published:2015-06-01T25:99:00", "published:2015-06-01T25:99:00 is not a date"),
+        ("published:2015-06-01T10:00", "published:2015-06-01T10:00 is not a date"),
+        ("published:[2015-06-01T25:99 to 2016]", "'2015-06-01T25:99' in published:["),
+        ("published:[ to ]", "published:[ to ] has no dates"),
+        ("published:[2016 to 2015]", "published:[2016 to 2015] ends before it starts"),
+        # odd boosts: Whoosh drops ^-1 and reads x^abc as the word "abc"
+        ("dostum^-1", "dostum^-1: a boost is a number above 0"),
+        ("oil^abc", "oil^abc: a boost is a number above 0"),
+        ("dostum^ oil", "dostum^: a boost is a number above 0"),
         ("the and of", "nothing to search for: the query has only common words or operators"),
         ("NOT", "nothing to search for"),
         ("actor:nobody", "no actor called 'nobody' in the gazetteer"),
+        ("actor:Nobody", "no actor called 'Nobody' in the gazetteer"),
+        ('Dostum actor:"Nobody  Here"', "no actor called 'Nobody  Here' in the gazetteer"),
     ],
 )
 def test_query_errors(bundled_engine: Engine, query: str, message: str) -> None:
     with pytest.raises(QueryError) as caught:
         bundled_engine.search(query)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"Dostum Noor"~5',
+        "Dostum~2",
+        "Dostum~1/2",
+        "Dostum^2.5",
+        "(Dostum OR Noor)^2",
+        '"Northern Alliance"^2',
+        "published:[2015 to]",
+        "published:[2015-06 to 2015-07]",
+        "Kabul: Dostum",
+    ],
+)
+def test_well_formed_operators_are_accepted(bundled_engine: Engine, query: str) -> None:
+    bundled_engine.search(query)
 
 
 def test_field_names_inside_quotes_are_text(bundled_engine: Engine) -> None:
@@ -390,3 +436,22 @@ def test_minus_excludes_only_at_the_start_of_a_word(bundled_engine: Engine) -> N
     minus = {h.article.article.id for h in engine.search("Taliban -Noor").hits}
     assert minus == {h.article.article.id for h in engine.search("Taliban NOT Noor").hits}
     assert minus == {"2021-08-anti-taliban-alliance-sons-of-resistance"}
+
+
+@pytest.mark.parametrize(
+    ("query", "typed", "parsed"),
+    [("goverment~5", "goverment~5", "gover~"), ("taliban~99", "taliban~99", "taliban~9")],
+)
+def test_the_command_line_quotes_the_query_as_typed(
+    bundled_engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    query: str,
+    typed: str,
+    parsed: str,
+) -> None:
+    from tui import cli
+
+    argv = ["--index-dir", str(bundled_engine.index_root), "search", query]
+    assert cli.main(argv) == 2
+    _, err = capsys.readouterr()
+    assert f"{typed}: a fuzzy distance over 2" in err and parsed not in err.replace(typed, "")

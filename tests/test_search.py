@@ -9,18 +9,15 @@ deleted documents), and compares.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.binary import IntersectionMatcher, UnionMatcher
@@ -32,49 +29,9 @@ from whoosh.util import make_weighted_tree
 
 from corpus import Gazetteer
 from index import Engine, SearchCancelled
-from index import engine as engine_module
 from index.analysis import body_analyzer
-
-VOCABULARY = (
-    "government security forces province council election budget market trade oil price "
-    "minister talks nuclear agreement border refugees water drought harvest school hospital "
-    "road bridge attack ceasefire negotiation parliament court judge protest strike bank "
-    "inflation currency export import factory worker union teacher student university "
-    "interest rates report analysts expected growth decline officials said spokesman"
-)
-WORDS = VOCABULARY.split()
-NAMES = ["Dostum", "Atta Mohammad Noor", "Amrullah Saleh", "the Taliban", "Ahmad Massoud"]
-PLACES = ["Panjshir", "Kabul", "Mazar-i-Sharif", "Herat", "Bamiyan"]
-PHRASES = ["security forces", "interest rates", "oil price", "Dostum and Noor"]
-
-
-def generated(count: int, seed: int, start: int = 0) -> list[dict[str, object]]:
-    """Articles of random words (frequent ones more often), names and places."""
-    rng = random.Random(seed)
-    weights = [1 / (rank + 1) for rank in range(len(WORDS))]
-    records: list[dict[str, object]] = []
-    for n in range(start, start + count):
-        sentences = []
-        for _ in range(rng.randint(2, 12)):
-            words = rng.choices(WORDS, weights, k=rng.randint(4, 14))
-            if rng.random() < 0.4:
-                words.insert(rng.randrange(len(words)), rng.choice(NAMES))
-            if rng.random() < 0.3:
-                words.append(rng.choice(PLACES))
-            if rng.random() < 0.2:
-                words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
-            sentences.append(" ".join(words).capitalize() + ".")
-        title = " ".join(rng.choices(WORDS, weights, k=rng.randint(2, 6))).capitalize()
-        records.append(
-            {
-                "id": f"gen-{n:05d}",
-                "title": title,
-                "date": f"{2001 + n % 24}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-                "source": rng.choice(["Wire", "Daily", "Tribune"]),
-                "body": " ".join(sentences),
-            }
-        )
-    return records
+from index.fastpath import plan
+from tests.search_corpus import generated, indexed, plain_searcher, straightforward, write_records
 
 
 @pytest.fixture(scope="module")
@@ -87,27 +44,13 @@ def segmented_engine(
     records = generated(600, seed=7)
     path, engine = indexed(folder, records, bundled_gazetteer, batch_size=150)
     changed = generated(40, seed=8, start=100)
-    _write(path, [*records[:100], *changed, *records[140:], *generated(30, seed=9, start=600)])
+    write_records(
+        path, [*records[:100], *changed, *records[140:], *generated(30, seed=9, start=600)]
+    )
     report = engine.update()
     assert (report.added, report.changed) == (30, 40)
     yield engine
     engine.close()
-
-
-def indexed(
-    folder: Path, records: list[dict[str, object]], gazetteer: Gazetteer, batch_size: int
-) -> tuple[Path, Engine]:
-    """`records` as a JSON Lines corpus in `folder`, indexed `batch_size` articles a commit."""
-    path = folder / "news.jsonl"
-    _write(path, records)
-    engine = Engine(path, index_root=folder / "indexes", gazetteer=gazetteer)
-    engine.indexer.batch_size = batch_size
-    engine.open()
-    return path, engine
-
-
-def _write(path: Path, records: list[dict[str, object]]) -> None:
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
 
 
 QUERIES = [
@@ -153,24 +96,6 @@ QUERIES = [
     "sec* Herat said",
     "Dostum (Kabul OR Herat OR Bamiyan) said",
 ]
-
-
-@contextmanager
-def plain_searcher(engine: Engine) -> Iterator[Searcher]:
-    """Whoosh's own searcher of the engine's index: its own storage (memory-mapped), none of
-    the engine's caches or readers."""
-    generation = engine.indexer.current()
-    assert generation is not None
-    ix = whoosh_index.open_dir(str(generation.whoosh_dir))
-    with ix.searcher() as searcher:
-        yield searcher
-    ix.close()
-
-
-def straightforward(searcher: Searcher, q: wq.Query) -> list[tuple[int, float]]:
-    """Whoosh scoring every match, no shortcut: (docnum, score), best first."""
-    results = searcher.search(q, limit=None)
-    return [(hit.docnum, hit.score) for hit in results]
 
 
 def engines(request: pytest.FixtureRequest) -> list[Engine]:
@@ -271,27 +196,27 @@ def assert_same_tree(node: Any, m: Any, planner: Any) -> None:
         m = m.b if _is_null(m.a) else m.a
     if node is None:
         assert _is_null(m)
-    elif type(node) is engine_module._Both:
+    elif type(node) is plan.Both:
         assert type(m) is IntersectionMatcher
         assert_same_tree(node.a, m.a, planner)
         assert_same_tree(node.b, m.b, planner)
-    elif type(node) is engine_module._Either:
+    elif type(node) is plan.Either:
         assert type(m) is UnionMatcher
         assert_same_tree(node.a, m.a, planner)
         assert_same_tree(node.b, m.b, planner)
-    elif type(node) is engine_module._Boosted:
+    elif type(node) is plan.Boosted:
         assert type(m) is WrappingMatcher and m.boost == node.boost
         assert_same_tree(node.child, m.child, planner)
-    elif type(node) is engine_module._Sum:
+    elif type(node) is plan.Sum:
         assert type(m) is ArrayUnionMatcher and m._boost == node.boost
         subs = [sub for sub in m._submatchers if not _is_null(sub)]
         assert len(subs) == len(node.parts)
         for part, sub in zip(node.parts, subs, strict=True):
             assert_same_tree(part, sub, planner)
-    elif type(node) is engine_module._Other:
+    elif type(node) is plan.Other:
         assert type(m) is type(planner.open(node))
     else:
-        assert type(node) is engine_module._Leaf
+        assert type(node) is plan.Leaf
         q = node.query
         field = reader.schema[q.fieldname]
         assert _leaf_term(m) == (q.fieldname, field.to_bytes(q.text), q.boost)
@@ -305,7 +230,7 @@ def test_the_plan_is_the_tree_whoosh_builds(text: str, request: pytest.FixtureRe
         q = engine.compile(text).query
         context = searcher.context()
         for subsearcher, _ in searcher.leaf_searchers():
-            planner = engine_module._Planner(subsearcher, context)
+            planner = plan.Planner(subsearcher, context)
             assert_same_tree(planner.plan(q), q.matcher(subsearcher, context), planner)
 
 
@@ -314,15 +239,13 @@ def test_the_weighted_tree_pairs_as_whoosh_does() -> None:
     rng = random.Random(5)
     for _ in range(300):
         weights = [rng.randint(0, 4) for _ in range(rng.randint(1, 7))]
-        leaves = [engine_module._Leaf(wq.Term("body", str(n)), 1) for n in range(len(weights))]
+        leaves = [plan.Leaf(wq.Term("body", str(n)), 1) for n in range(len(weights))]
         matchers = [ListMatcher([n], [1.0]) for n in range(len(weights))]
-        plan = engine_module._weighted_tree(
-            engine_module._both, list(zip(weights, leaves, strict=True))
-        )
+        planned = plan.weighted_tree(plan.both, list(zip(weights, leaves, strict=True)))
         tree = make_weighted_tree(IntersectionMatcher, list(zip(weights, matchers, strict=True)))
 
         def shape(node: Any) -> Any:
-            if type(node) is engine_module._Both:
+            if type(node) is plan.Both:
                 return (shape(node.a), shape(node.b))
             if type(node) is IntersectionMatcher:
                 return (shape(node.a), shape(node.b))
@@ -330,7 +253,7 @@ def test_the_weighted_tree_pairs_as_whoosh_does() -> None:
                 return node._ids[0]
             return int(node.query.text)
 
-        assert shape(plan) == shape(tree), weights
+        assert shape(planned) == shape(tree), weights
 
 
 def test_the_segmented_index_has_deleted_documents(segmented_engine: Engine) -> None:
@@ -497,6 +420,8 @@ def test_a_count_stops_when_cancelled(segmented_engine: Engine) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
 def test_index_files_are_read_not_memory_mapped(segmented_engine: Engine) -> None:
+    if segmented_engine.answerer != "fast path":
+        pytest.skip("plain Whoosh maps its files, as Whoosh does")
     # In a process of its own: this one built the index, and the build maps its files.
     generation = segmented_engine.indexer.current()
     assert generation is not None
@@ -519,10 +444,12 @@ print(sum(".seg" in line for line in Path("/proc/self/maps").read_text().splitli
 def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_article(
     segmented_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.engine import _Expansions
+    from index.fastpath.terms import Expansions
 
     engine = segmented_engine
-    monkeypatch.setattr(engine, "_expansions", _Expansions())
+    if engine.answerer != "fast path":
+        pytest.skip("the fast path keeps expansions; plain Whoosh expands each time")
+    monkeypatch.setattr(engine._answerer, "expansions", Expansions())
     expanded: list[object] = []
     original = wq.FuzzyTerm._btexts
 

@@ -9,6 +9,7 @@ answers with Whoosh's.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 from collections import Counter
 from collections.abc import Iterator
@@ -20,11 +21,21 @@ from whoosh.reading import TermNotFound
 
 from corpus import Gazetteer
 from index import Engine
-from index import engine as engine_module
-from index.engine import _expanding_once, _Expansions, _ranked
-from tests.test_search import _write, generated, indexed, plain_searcher, straightforward
+from index.expansion import Budget, multiterms
+from index.fastpath import postings, storage
+from index.fastpath import terms as terms_module
+from index.fastpath.evaluate import ranked
+from index.fastpath.terms import Expansions, expanding_once
+from index.plain import ENV_PLAIN_WHOOSH
+from tests.search_corpus import generated, indexed, plain_searcher, straightforward, write_records
 
 RARE = "zebrafish"
+
+# What these tests count is how the fast path reads; plain Whoosh reads otherwise.
+pytestmark = pytest.mark.skipif(
+    os.environ.get(ENV_PLAIN_WHOOSH, "").strip() not in ("", "0"),
+    reason="the fast path's own reading (plain Whoosh is in use)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +50,7 @@ def big_segment_engine(
         records[n]["body"] = f"{records[n]['body']} The {RARE} said so."
     path, engine = indexed(folder, records, bundled_gazetteer, batch_size=5000)
     changed = generated(20, seed=12, start=390)
-    _write(path, [*records[:390], *changed, *records[410:]])
+    write_records(path, [*records[:390], *changed, *records[410:]])
     engine.update()
     yield engine
     engine.close()
@@ -51,7 +62,7 @@ class BlockReads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.blocks: set[tuple[tuple[str, bytes], int]] = set()
-        read, read_for_scoring = W3LeafMatcher._read_data, engine_module._read_scoring_data
+        read, read_for_scoring = W3LeafMatcher._read_data, postings.read_scoring_data
 
         def counted(m: Any) -> None:
             self.blocks.add((m._term, m._dataoffset))
@@ -62,7 +73,7 @@ class BlockReads:
             read_for_scoring(m)
 
         monkeypatch.setattr(W3LeafMatcher, "_read_data", counted)
-        monkeypatch.setattr(engine_module, "_read_scoring_data", counted_for_scoring)
+        monkeypatch.setattr(postings, "read_scoring_data", counted_for_scoring)
 
     @property
     def reads(self) -> dict[tuple[str, bytes], int]:
@@ -102,8 +113,9 @@ def test_a_rare_word_keeps_the_common_ones_from_being_read(
     ]
     # the ranking alone (the page's highlights read the postings of its hits)
     reads = BlockReads(monkeypatch)
-    q = _expanding_once(engine.compile(text).query, _Expansions())
-    assert _ranked(searcher, q, 10, None, {}, None) == (expected[:10], len(expected))
+    q = engine.compile(text).query
+    q = expanding_once(q, Expansions(), Budget(len(list(multiterms(q))), searcher.doc_count_all()))
+    assert ranked(searcher, q, 10, None, {}, None) == (expected[:10], len(expected))
     assert ("body", RARE.encode()) in reads.reads  # (what is read is counted)
     common = {t: n for t, n in reads.reads.items() if t[1] != RARE.encode()}
     # at most one block per document of the rare word, in each field of each common word
@@ -116,7 +128,7 @@ def test_a_word_missing_from_a_segment_opens_nothing_there(
     engine = big_segment_engine
     reads = BlockReads(monkeypatch)
     q = engine.compile("zzzunknownzzz government said").query
-    assert _ranked(engine.searcher(), q, 10, None, {}, None) == ([], 0)
+    assert ranked(engine.searcher(), q, 10, None, {}, None) == ([], 0)
     assert reads.reads == {}
 
 
@@ -150,7 +162,7 @@ def test_a_blocks_ids_and_weights_are_read_as_whoosh_reads_them(
         expected = (m._ids, list(m._weights))
         data = m._data
         m._data = m._ids = m._weights = None
-        engine_module._read_scoring_data(m)
+        postings.read_scoring_data(m)
         assert m._data is None, "the whole block was read"
         assert (m._ids, list(m._weights)) == expected
         sizes.add(len(expected[0]))
@@ -172,8 +184,8 @@ def test_a_block_laid_out_otherwise_is_read_whole(
     m._read_weights()
     expected = (m._ids, list(m._weights))
     m._data = m._ids = m._weights = None
-    monkeypatch.setattr(engine_module, "_FIRST_VALUE", b"not in the block")
-    engine_module._read_scoring_data(m)
+    monkeypatch.setattr(postings, "FIRST_VALUE", b"not in the block")
+    postings.read_scoring_data(m)
     assert m._data is not None  # Whoosh's own reading
     assert (m._ids, list(m._weights)) == expected
 
@@ -182,7 +194,7 @@ def test_a_block_laid_out_otherwise_is_read_whole(
 def test_a_pickle_is_read_in_one_call_and_the_file_left_just_after_it(value: Any) -> None:
     """A block header is read with one call; a longer pickle as Whoosh reads it."""
     data = b"xx" + pickle.dumps(value, 2) + b"rest"
-    f = engine_module._SegmentFile(io.BytesIO(data))
+    f = storage.SegmentFile(io.BytesIO(data))
     f.seek(2)
     assert f.read_pickle() == value
     assert f.read(4) == b"rest"
@@ -198,7 +210,7 @@ def test_a_segments_words_are_looked_up_once_and_answer_as_whoosh_does(
             engine.searcher().leaf_searchers(), plain.leaf_searchers(), strict=True
         ):
             a, b = mine.reader(), theirs.reader()
-            assert type(a._terms) is engine_module._TermCache
+            assert type(a._terms) is terms_module.TermCache
             for field in ("body", "title"):
                 for word in words:
                     assert ((field, word) in a) == ((field, word) in b)
@@ -226,7 +238,7 @@ def test_a_segments_words_are_looked_up_once_and_answer_as_whoosh_does(
         return lookup(field, word)
 
     monkeypatch.setattr(reader._terms._terms, "term_info", counted)
-    monkeypatch.setattr(engine_module, "TERMS_KEPT", 50)
+    monkeypatch.setattr(terms_module, "TERMS_KEPT", 50)
     reader._terms._infos.clear()
     for _ in range(3):
         reader.doc_frequency("body", "said")

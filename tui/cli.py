@@ -208,6 +208,8 @@ def _search(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
         results = engine.search(args.query, limit=args.limit, sort=args.sort)
     except QueryError as error:
         raise UsageError(f"bad query: {error}") from None
+    for notice in results.notices:  # what the search bounded
+        print(f"afreader: {visible(notice)}", file=sys.stderr)
     for hit in results.hits:
         article = hit.article.article
         published = article.published.iso if article.published else None
