@@ -35,6 +35,7 @@ def _session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         patch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
         patch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
         patch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
+        patch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
         # pytest-xdist's workers set COLUMNS=80 and LINES=24, which Textual obeys over the real
         # terminal's size: an app started in a 120x36 tmux window would lay itself out at 80x24.
         patch.delenv("COLUMNS", raising=False)
@@ -54,6 +55,8 @@ def _sandbox_dirs(
     monkeypatch.setenv(ENV_INDEX_DIR, str(sandbox / "indexes"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox / "xdg-cache"))
     monkeypatch.setenv(ENV_DATA_DIR, str(sandbox / "data"))
+    # Settings too: no test reads or writes a real settings or state file.
+    monkeypatch.setenv("AFREADER_CONFIG_DIR", str(sandbox / "config"))
 
 
 # --- the core ---------------------------------------------------------------------------------

@@ -211,6 +211,31 @@ def test_mentions_text(index_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 3
     assert all("[Yar Dostum]" in line and line.endswith(SONS) for line in lines)
+    # Aligned like a concordance: every mention starts, and every date stands, in one column.
+    assert len({line.index("[") for line in lines}) == 1
+    assert len({line.index("2021-08") for line in lines}) == 1
+
+
+def test_mentions_text_cuts_at_whole_words_and_adds_no_space(index_dir: Path) -> None:
+    result = afreader("--index-dir", index_dir, "mentions", "abdul-rashid-dostum")
+    assert result.returncode == 0, result.stderr
+    texts = [t for a in load_corpus().articles for t in (a.title, a.body)]
+    words = {w.strip(".,;:()\"'“”’‘[]") for text in texts for w in text.split()}
+    for line in result.stdout.splitlines():
+        found = re.fullmatch(r"(.*?) {2,}\S+ +\S+", line)
+        assert found, line
+        kwic = found.group(1)
+        left, rest = kwic.split("[", 1)
+        _mention, right = rest.split("]", 1)
+        # No space is made up between a mention and the punctuation after it.
+        assert not re.match(r" [,.;:’']", right), line
+        # A token touching the mention ("'s", "-Atta") is part of the mention's word.
+        left_words = left.replace("…", " ").split()[: None if left.endswith(" ") else -1]
+        right_words = right.replace("…", " ").split()[0 if right.startswith(" ") else 1 :]
+        for word in left_words + right_words:
+            word = word.strip(".,;:()\"'“”’‘[]")
+            assert not word or word in words or "-" in word, (word, line)
+    assert "[Gen. Abdul Rashid Dostum]," in result.stdout
 
 
 def test_entities_by_type(index_dir: Path) -> None:
@@ -227,6 +252,17 @@ def test_entities_by_type(index_dir: Path) -> None:
     assert "Dostum" in by_id["yar-dostum"]["aliases"]
     assert records[0]["mentions"] >= records[-1]["mentions"]
     assert "taliban" not in by_id
+
+
+def test_entities_text_has_a_header_and_aligned_columns(index_dir: Path) -> None:
+    result = afreader("--index-dir", index_dir, "entities", "--type", "person")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["MENTIONS", "ARTICLES", "TYPE", "ID", "NAME"]
+    assert rows[0].split()[2:4] == ["person", rows[0].split()[3]]
+    for row in rows:
+        assert row.index("person") == header.index("TYPE")
+        assert row[header.index("NAME") - 2 : header.index("NAME")] == "  "
 
 
 def test_index_rebuild(tmp_path: Path) -> None:
@@ -286,9 +322,25 @@ def test_folder_corpus(tmp_path: Path) -> None:
     assert text.stdout.startswith(f"{corpus / 'c.md'}:3: error: front matter: invalid YAML")
 
 
-def test_no_problems_exit_1(index_dir: Path) -> None:
+def test_no_problems_is_said_with_the_count_and_exit_0(index_dir: Path) -> None:
     result = afreader("--index-dir", index_dir, "problems")
-    assert (result.returncode, result.stdout) == (1, "")
+    assert (result.returncode, result.stdout) == (0, "no problems: 5 articles read\n")
+    as_json = afreader("--index-dir", index_dir, "problems", "--json")
+    assert (as_json.returncode, as_json.stdout) == (0, "")  # JSON Lines: no record, no prose
+    assert "no problems: 5 articles read" in as_json.stderr
+
+
+@pytest.mark.parametrize("command", ["index", "search", "problems"])
+def test_an_empty_folder_is_not_a_corpus(tmp_path: Path, command: str) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    args = [command, "Dostum"] if command == "search" else [command]
+    result = afreader("--corpus", empty, "--index-dir", tmp_path / "ix", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"afreader: no articles found in {empty}: afreader reads .md, .txt, .jsonl, .jsonl.gz\n"
+    )
 
 
 def test_jsonl_gz_corpus(tmp_path: Path, write_jsonl: WriteJsonl) -> None:
@@ -360,3 +412,112 @@ def test_hostile_text_in_plain_output_is_made_visible(hostile_corpus: Path, tmp_
         assert "\u241b[2J\u241b]52;c;cGF3bmVk\u2407" in result.stdout  # ESC and BEL, visible
     search = afreader("--corpus", hostile_corpus, "--index-dir", tmp_path / "ix", "search", "too")
     assert "\ufffdesrever\ufffd »too«" in search.stdout  # direction overrides, visible
+
+
+# --- output that cannot be written ----------------------------------------------------------
+
+
+def _run_shell(script: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    assert AFREADER is not None
+    return subprocess.run(
+        ["sh", "-c", script, "sh", AFREADER],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="this system has no /dev/full")
+def test_a_full_disk_is_one_line_and_exit_2(index_dir: Path) -> None:
+    result = _run_shell(f'"$1" --index-dir "{index_dir}" search dostum > /dev/full')
+    assert result.returncode == 2
+    assert result.stderr.decode().endswith(
+        "afreader: cannot write the output: No space left on device\n"
+    )
+    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+
+
+def test_a_closed_standard_output_is_one_line_and_exit_2(index_dir: Path) -> None:
+    result = _run_shell(f'"$1" --index-dir "{index_dir}" search dostum >&-')
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines()[-1] == (
+        "afreader: standard output is closed: nowhere to write the results"
+    )
+    assert b"Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_ends_the_output_silently(index_dir: Path) -> None:
+    result = _run_shell(f'"$1" --index-dir "{index_dir}" mentions | head -c 10 > /dev/null')
+    assert result.stderr == b""
+
+
+def test_an_encoding_that_cannot_hold_the_text_gets_replacement_characters(
+    index_dir: Path,
+) -> None:
+    result = _run_shell(f'"$1" --index-dir "{index_dir}" search dostum', PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"Tolonews ? 2015-06-tolonews" in result.stdout  # the middle dot, replaced
+    result.stdout.decode("ascii")
+
+
+def test_paths_are_shown_as_safe_text(tmp_path: Path) -> None:
+    odd = tmp_path / "ix\x1b[31mred"
+    result = afreader("--index-dir", odd, "index")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "ix\u241b[31mred" in result.stdout
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def test_config_path_and_show(tmp_path: Path) -> None:
+    folder = tmp_path / "conf"
+    env = {**os.environ, "AFREADER_CONFIG_DIR": str(folder)}
+    assert AFREADER is not None
+    path = subprocess.run(
+        [AFREADER, "config", "path"], capture_output=True, text=True, env=env, check=False
+    )
+    assert (path.returncode, path.stdout) == (0, f"{folder / 'settings.toml'}\n")
+    folder.mkdir()
+    (folder / "settings.toml").write_text(
+        '# mine\ntheme = "nord"\n\nsort = "size"\nsidebar = false\n'
+        '[keymap]\n"reader.next_mention" = "ctrl+n"\n',
+        encoding="utf-8",
+    )
+    show = subprocess.run(
+        [AFREADER, "config", "show"], capture_output=True, text=True, env=env, check=False
+    )
+    assert show.returncode == 0, show.stderr
+    rows = {line.split()[0]: line for line in show.stdout.splitlines()}
+    assert rows["theme"].split()[1] == "nord" and "settings.toml, line 2)" in rows["theme"]
+    assert rows["sort"].split()[1] == "relevance" and "(default)" in rows["sort"]
+    assert rows["sidebar"].split()[1] == "false" and "line 5)" in rows["sidebar"]
+    assert "reader.next_mention = ctrl+n" in rows["keymap"]
+    assert (
+        f"afreader: {folder / 'settings.toml'}, line 4, key 'sort': must be \"relevance\" or"
+        " \"date\", not 'size'; the default is used"
+    ) in show.stderr
+
+
+def test_the_settings_corpus_is_the_default_corpus(tmp_path: Path, write_jsonl: WriteJsonl) -> None:
+    (tmp_path / "conf").mkdir()
+    corpus = write_jsonl(
+        tmp_path / "conf" / "mine.jsonl",
+        [{"id": "z1", "title": "Ghani in Herat", "date": "2019-01-02", "body": "Ghani spoke."}],
+    )
+    (tmp_path / "conf" / "settings.toml").write_text('corpus = "mine.jsonl"\n', encoding="utf-8")
+    env = {**os.environ, "AFREADER_CONFIG_DIR": str(tmp_path / "conf")}
+    assert AFREADER is not None
+    result = subprocess.run(
+        [AFREADER, "--index-dir", str(tmp_path / "ix"), "search", "Herat", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [r["article_id"] for r in json_lines(result.stdout)] == ["z1"]
+    assert corpus.exists()

@@ -1,4 +1,5 @@
-"""Snapshot tests pin the look of the main screen, the help screen and the mentions view.
+"""Snapshot tests pin the look of the main screen (a dark and a light theme), the help screen
+and the mentions view.
 
 Update them deliberately with `pytest tests/test_snapshots.py --snapshot-update` and review
 the SVGs in the diff.
@@ -56,6 +57,17 @@ async def reading_dostum(app: AfreaderApp, pilot: Pilot[Any]) -> None:
 def test_main_screen(snap_compare: SnapCompare, snapshot_index: Path) -> None:
     app = make_app(engine=Engine(None, snapshot_index), show_timings=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(app, reading_dostum))
+
+
+def test_main_screen_in_a_light_theme(snap_compare: SnapCompare, snapshot_index: Path) -> None:
+    """Light themes were unreadable: dates, matched spellings and dividers white on cream."""
+    app = make_app(engine=Engine(None, snapshot_index), show_timings=False)
+
+    async def light(app: AfreaderApp, pilot: Pilot[Any]) -> None:
+        await reading_dostum(app, pilot)
+        app.theme = "solarized-light"  # switched while results are shown: they are drawn again
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(app, light))
 
 
 def test_help_screen(snap_compare: SnapCompare, snapshot_index: Path) -> None:

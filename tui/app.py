@@ -6,17 +6,22 @@ the reader screen opens the index in a worker after the first frame.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from tui.commands import ReaderCommands
+from tui.palette import system_commands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.settings import apply_settings, load_settings
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from index import Engine
 
 __all__ = ["AfreaderApp", "make_app"]
@@ -47,6 +52,8 @@ class AfreaderApp(App[None]):
         self.index_dir = index_dir
         self._engine = engine
         self.show_timings = show_timings
+        # The person's settings (tui/settings.py): `sort` and `sidebar` are read by the reader.
+        self.settings = load_settings()
 
     def make_engine(self) -> Engine:
         """The engine for this app's corpus (called from a worker thread)."""
@@ -63,7 +70,12 @@ class AfreaderApp(App[None]):
         return self.corpus, self.index_dir
 
     def on_mount(self) -> None:
+        apply_settings(self, self.settings)
         self.push_screen(ReaderScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands that mean something here, and every theme by name."""
+        return system_commands(self, super().get_system_commands(screen))
 
     def action_help(self) -> None:
         """Show every key."""

@@ -6,19 +6,25 @@
     afreader entities [--type person|organization|place] [--json]
     afreader index [--rebuild]
     afreader problems [--json]
+    afreader config path|show
 
-Exit codes: 0 results, 1 none found, 2 bad usage or input (message on stderr).
+Exit codes: 0 results, 1 none found, 2 bad usage or input, or output that cannot be written
+(a full disk, a closed standard output); the message is on stderr. A closed pipe (`| head`)
+ends the output silently, and text the output's encoding cannot hold is written with
+replacement characters.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
+from tui.kwic import kwic_line
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -54,7 +60,8 @@ class _Version(argparse.Action):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        # The message quotes what was typed: shown as safe text, like everything printed.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)}\n")
 
 
 def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -116,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     problems = commands.add_parser("problems", help="list articles that could not be read, and why")
     problems.add_argument("--json", action="store_true", help="JSON Lines, one problem a line")
 
+    config = commands.add_parser(
+        "config", help="where the settings file is, and the settings in force"
+    )
+    config.add_argument(
+        "what",
+        choices=("path", "show"),
+        help="path: the settings file's path; show: each setting and where it came from",
+    )
+
     for sub in (search, mentions, entities, index, problems):
         _add_common(sub, suppress=True)
     return parser
@@ -133,32 +149,125 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `afreader` command."""
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
+    out = sys.stdout
+    guarded = cast(TextIO, _Guarded(out))
     try:
         if args.command is None:
             return _run_app(args)
-        engine = _open_engine(args, rebuild=getattr(args, "rebuild", False))
-        handler = {
-            "search": _search,
-            "mentions": _mentions,
-            "entities": _entities,
-            "index": _index,
-            "problems": _problems,
-        }[args.command]
-        return handler(engine, args, sys.stdout)
+        if out is None:
+            raise UsageError("standard output is closed: nowhere to write the results")
+        if args.command == "config":
+            code = _config(args, guarded)
+        else:
+            _default_corpus(args)
+            engine = _open_engine(args, rebuild=getattr(args, "rebuild", False))
+            if args.command != "problems":
+                _require_articles(engine)
+            handler = {
+                "search": _search,
+                "mentions": _mentions,
+                "entities": _entities,
+                "index": _index,
+                "problems": _problems,
+            }[args.command]
+            code = handler(engine, args, guarded)
+        guarded.flush()  # a full disk is found here for output that fits the buffer
+        return code
     except UsageError as error:
         print(f"afreader: {visible(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("afreader: interrupted; what was indexed is kept", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except OutputError as failure:
+        if out is not None:
+            _discard_output(out)
+        cause = failure.error
+        if isinstance(cause, BrokenPipeError):
+            return EXIT_OK  # the reader stopped reading (`| head`): nothing to say
+        reason = cause.strerror or str(cause)
+        print(f"afreader: cannot write the output: {visible(reason)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed pipe, an I/O error)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Guarded:
+    """Standard output whose failures are told apart from those of the index or the corpus."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text) if self._stream is not None else 0
+        except OSError as error:
+            raise OutputError(error) from error
+
+    def flush(self) -> None:
+        try:
+            if self._stream is not None:
+                self._stream.flush()
+        except OSError as error:
+            raise OutputError(error) from error
+
+
+def _tolerant_streams() -> None:
+    """Write what an output's encoding cannot hold as replacement characters, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _discard_output(out: TextIO) -> None:
+    """Point standard output at /dev/null, so the exit's flush of what is left cannot fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _default_corpus(args: argparse.Namespace) -> None:
+    """The settings file's corpus, when the command line names none."""
+    if getattr(args, "corpus", None) is None:
+        from tui.settings import load_settings
+
+        settings = load_settings(check_bindings=False)
+        args.corpus = settings.corpus
+
+
+def _require_articles(engine: Engine) -> None:
+    """An empty corpus is bad input: say so instead of answering from nothing."""
+    if engine.count():
+        return
+    where = visible(str(engine.corpus))
+    errors = [p for p in engine.problems() if p.severity == "error"]
+    if errors:
+        raise UsageError(
+            f"no article in {where} could be read ({len(errors)} problem(s);"
+            " 'afreader problems' lists them)"
+        )
+    raise UsageError(f"no articles found in {where}: afreader reads {READABLE}")
+
+
+READABLE = ".md, .txt, .jsonl, .jsonl.gz"
 
 
 def _run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
 
+    _default_corpus(args)
     if args.corpus is not None:
         # Checked before the screen opens (without importing the engine: launch time counts),
         # with the message the index gives for the same path.
@@ -294,9 +403,10 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 record["why"] = why
             out.write(dumps_json(record) + "\n")
         else:
+            text = article.title if line.ref.field == "title" else article.body
             out.write(
-                f"{visible(line.left)[-40:]:>40} [{visible(line.text)}] {visible(line.right)[:40]:<40}"
-                f"  {published or 'undated'}  {visible(article.id)}\n"
+                f"{kwic_line(text, line.ref.start, line.ref.end)}"
+                f"  {published or 'undated':10}  {visible(article.id)}\n"
             )
             if explained:
                 out.write(f"{'':>40}  why: {visible(why or 'not found by the matcher now')}\n")
@@ -318,6 +428,8 @@ def _write_left_out(explainer: ArticleExplainer, out: TextIO, as_json: bool) -> 
 
 def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     stats = engine.entities(args.type)
+    if stats and not args.json:
+        out.write(f"{'MENTIONS':>8}  {'ARTICLES':>8}  {'TYPE':12}  {'ID':32}  NAME\n")
     for item in stats:
         entity = item.entity
         if args.json:
@@ -332,18 +444,21 @@ def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
             out.write(dumps_json(record) + "\n")
         else:
             out.write(
-                f"{item.mentions:6d} {item.articles:6d}  {entity.type:12}  {entity.id:32}  {entity.name}\n"
+                f"{item.mentions:8d}  {item.articles:8d}  {entity.type:12}  "
+                f"{visible(entity.id):32}  {visible(entity.name)}\n"
             )
     return EXIT_OK if stats else EXIT_NONE
 
 
 def _index(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(f"{engine.count()} articles indexed in {engine.root}\n")
+    out.write(f"{engine.count()} articles indexed in {visible(str(engine.root))}\n")
     return EXIT_OK
 
 
 def _problems(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     problems = engine.problems()
+    if not problems:
+        _require_articles(engine)  # nothing wrong, because nothing there: say so
     for problem in problems:
         if args.json:
             record = {
@@ -356,7 +471,35 @@ def _problems(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
             out.write(dumps_json(record) + "\n")
         else:
             out.write(visible(str(problem)) + "\n")
-    return EXIT_OK if problems else EXIT_NONE
+    if not problems:
+        # A clean corpus is an answer too, and not a failure.
+        print(
+            f"no problems: {engine.count():,} articles read", file=sys.stderr if args.json else out
+        )
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace, out: TextIO) -> int:
+    from tui.settings import load_settings
+
+    settings = load_settings()
+    if args.what == "path":
+        out.write(visible(str(settings.path)) + "\n")
+        return EXIT_OK
+    rows = [
+        ("theme", settings.theme or "textual-dark"),
+        ("sort", settings.sort),
+        ("sidebar", "true" if settings.sidebar else "false"),
+        ("corpus", str(settings.corpus) if settings.corpus else "the bundled corpus"),
+        ("keymap", ", ".join(f"{k} = {v}" for k, v in settings.keymap.items()) or "none"),
+    ]
+    width = max(len(value) for _, value in rows[:4])
+    for key, value in rows:
+        source = settings.sources[key]
+        out.write(f"{key:8} {visible(value):{width}}  ({visible(source)})\n")
+    for notice in settings.notices:
+        print(f"afreader: {visible(notice)}", file=sys.stderr)
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,13 @@
-"""A progress bar for index builds on the command line (articles done, rate, time left)."""
+"""A progress bar for index builds on the command line (articles done, rate, time left).
+
+The rate and the time left are those of the last half-minute, counted up to each redraw
+(`tui/rate.py`, shared with the app's build panel), so they are steady when reports come in
+small steps and honest when they pause.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -14,10 +20,10 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 
 from index import BuildProgress
+from tui.rate import RateEstimate
 
 __all__ = ["progress_bar"]
 
@@ -36,21 +42,36 @@ def progress_bar(stream: TextIO) -> Iterator[Callable[[BuildProgress], None]]:
         TextColumn("articles"),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
+        TextColumn("{task.fields[left]}"),
     )
     # No refresh thread: the build forks worker processes, and forking a threaded process
     # can deadlock. The bar is redrawn from the callback instead.
     with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
         task: TaskID | None = None
+        estimate = RateEstimate()
 
         def update(progress: BuildProgress) -> None:
             nonlocal task
+            now = time.monotonic()
             if task is None:
-                task = bar.add_task("index", total=progress.total, rate="")
-            speed = bar.tasks[0].speed if bar.tasks else None
-            rate = f"{speed:,.0f}/s" if speed else ""
-            bar.update(task, completed=progress.done, total=progress.total, rate=rate)
+                task = bar.add_task("index", total=progress.total, rate="", left="")
+                estimate.add(now, 0)
+            estimate.add(now, progress.done)
+            speed = estimate.rate(now)
+            left = estimate.left(now, progress.total)
+            bar.update(
+                task,
+                completed=progress.done,
+                total=progress.total,
+                rate=f"{speed:,.0f}/s" if speed else "",
+                left=f"{_clock(left)} left" if left is not None else "",
+            )
             bar.refresh()
 
         yield update
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}"

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
@@ -36,13 +37,51 @@ LOAD_AHEAD = 60
 CONTEXT = 45
 MIN_CONTEXT = 20
 # Date, mention, the title's first characters, and each column's padding.
-_OTHER_COLUMNS = 10 + 16 + 24 + 5 * 2
+DATE, MENTION, MIN_TITLE = 10, 16, 24
+_OTHER_COLUMNS = DATE + MENTION + MIN_TITLE + 5 * 2
+# The table's vertical scrollbar.
+SCROLLBAR = 2
+
+
+def _inner(screen_width: int) -> int:
+    return int(screen_width * 0.96) - 2  # the view's width and border (DEFAULT_CSS)
 
 
 def context_width(screen_width: int) -> int:
     """Characters of context each side of a mention for a terminal this wide."""
-    inner = int(screen_width * 0.96) - 2  # the view's width and border (DEFAULT_CSS)
-    return max(MIN_CONTEXT, min(CONTEXT, (inner - _OTHER_COLUMNS) // 2))
+    return max(MIN_CONTEXT, min(CONTEXT, (_inner(screen_width) - _OTHER_COLUMNS) // 2))
+
+
+def title_width(screen_width: int, context: int) -> int:
+    """What is left for the Article column, so that the table fits without scrolling sideways."""
+    used = DATE + MENTION + 2 * context + 5 * 2 + SCROLLBAR
+    return max(MIN_TITLE, _inner(screen_width) - used)
+
+
+def ellipsized(text: str, width: int) -> str:
+    """`text` in at most `width` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+class ConcordanceTable(DataTable[Text]):
+    """The mentions table: a click on a line opens it, as Enter does.
+
+    DataTable only selects on a second click (the first moves the cursor); a concordance
+    line is chosen with one, like the results and the sidebar's actors.
+    """
+
+    async def _on_click(self, event: events.Click) -> None:
+        # Runs before DataTable's own handler, which moves the cursor (and selects when the
+        # click was on the cursor's own cell): decide afterwards.
+        meta = event.style.meta
+        row = meta.get("row")
+        if isinstance(row, int) and row >= 0:
+            before = self.cursor_coordinate
+            self.call_next(self._clicked, row, before)
+
+    def _clicked(self, row: int, before: Coordinate) -> None:
+        if self.cursor_coordinate.row == row and self.cursor_coordinate != before:
+            self.action_select_cursor()
 
 
 class MentionsLoaded(Message):
@@ -68,6 +107,25 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
             "s", "toggle_sort", "Sort", tooltip="Sort by date or by spelling", id="mentions.sort"
         ),
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next mention", id="mentions.down"),
+        # Above the table's own Home and End, which scroll it sideways.
+        Binding(
+            "home",
+            "first",
+            "First",
+            show=False,
+            priority=True,
+            tooltip="The first mention",
+            id="mentions.first",
+        ),
+        Binding(
+            "end",
+            "last",
+            "Last",
+            show=False,
+            priority=True,
+            tooltip="The last mention (loading the rest first)",
+            id="mentions.last",
+        ),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous mention", id="mentions.up"),
     ]
     DEFAULT_CSS = """
@@ -87,13 +145,15 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self.context = CONTEXT
         self._loading = False
         self._done = False
+        self._to_end = False  # End was pressed before every line was loaded
+        self.title_width = MIN_TITLE
 
     def compose(self) -> ComposeResult:
         entity = self.engine.entity(self.entity_id)
         name = entity.name if entity else self.entity_id
         with Vertical():
             yield Static(Text(f"Mentions of {name}: loading…"), id="mentions-title")
-            yield DataTable(id="kwic", cursor_type="row", zebra_stripes=True)
+            yield ConcordanceTable(id="kwic", cursor_type="row", zebra_stripes=True)
             yield Footer()
 
     @property
@@ -103,11 +163,12 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
 
     def on_mount(self) -> None:
         self.context = context_width(self.app.size.width)
-        self.table.add_column("Date", key="date", width=10)
+        self.title_width = title_width(self.app.size.width, self.context)
+        self.table.add_column("Date", key="date", width=DATE)
         self.table.add_column("Left", key="left", width=self.context)
-        self.table.add_column("Mention", key="mention")
+        self.table.add_column("Mention", key="mention", width=MENTION)
         self.table.add_column("Right", key="right", width=self.context)
-        self.table.add_column("Article", key="article")
+        self.table.add_column("Article", key="article", width=self.title_width)
         self.table.focus()
         self._load_more()
 
@@ -134,6 +195,12 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self.total = message.total
         self.lines.extend(message.lines)
         self._add_rows(message.lines)
+        if self._to_end:
+            if self._done:
+                self._to_end = False
+                self.table.move_cursor(row=len(self.lines) - 1)
+            else:
+                self._load_more()
         entity = self.engine.entity(self.entity_id)
         name = entity.name if entity else self.entity_id
         self.query_one("#mentions-title", Static).update(
@@ -155,9 +222,9 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
             self.table.add_row(
                 Text(date),
                 Text(visible(line.left)[-self.context :], justify="right", no_wrap=True),
-                Text(visible(line.text), style="bold reverse"),
+                Text(ellipsized(visible(line.text), MENTION), style="bold reverse"),
                 Text(visible(line.right)[: self.context], no_wrap=True),
-                Text(visible(article.title)[:60], no_wrap=True),
+                Text(ellipsized(visible(article.title), self.title_width), no_wrap=True),
                 key=str(len(self.table.rows)),
             )
 
@@ -167,8 +234,22 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self.lines = []
         self._done = False
         self._loading = False
+        self._to_end = False
         self.table.clear()
         self._load_more()
+
+    def action_first(self) -> None:
+        """The first mention (the columns stay where they are)."""
+        self._to_end = False
+        self.table.move_cursor(row=0, column=0)
+
+    def action_last(self) -> None:
+        """The last mention, once every line is loaded."""
+        if self._done:
+            self.table.move_cursor(row=max(0, len(self.lines) - 1), column=0)
+        else:
+            self._to_end = True
+            self._load_more()
 
     def action_cursor_down(self) -> None:
         """Next line."""

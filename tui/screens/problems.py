@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,7 +28,10 @@ class ProblemsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p,q", "close", "Close", tooltip="Back to the reader", id="problems.close"),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"problems--error", "problems--warning"}
     DEFAULT_CSS = """
+    ProblemsScreen > .problems--error { color: $text-error; text-style: bold; }
+    ProblemsScreen > .problems--warning { color: $text-warning; }
     ProblemsScreen { align: center middle; }
     ProblemsScreen > Vertical { width: 96%; height: 90%; border: thick $warning; background: $surface; }
     ProblemsScreen #problems-title { padding: 0 1; text-style: bold; }
@@ -54,16 +58,21 @@ class ProblemsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Where", "Field", "Severity", "What is wrong")
+        # Theme colours (resolved: the table draws rich Text), not fixed red and yellow.
+        styles = {name: self._colour(f"problems--{name}") for name in ("error", "warning")}
         for problem in self.problems[:SHOWN]:
             table.add_row(
                 Text(visible(problem.location)),
                 Text(problem.field or ""),
-                Text(
-                    problem.severity, style="bold red" if problem.severity == "error" else "yellow"
-                ),
+                Text(problem.severity, style=styles.get(problem.severity, RichStyle())),
                 Text(visible(problem.message)),
             )
         table.focus()
+
+    def _colour(self, name: str) -> RichStyle:
+        partial = self.get_component_rich_style(name, partial=True)
+        full = self.get_component_rich_style(name)
+        return partial + RichStyle(color=full.color)
 
     def action_close(self) -> None:
         """Back to the reader."""

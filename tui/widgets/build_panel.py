@@ -4,10 +4,10 @@ Shown only while a build runs. The progress bar is mounted with the first report
 with the panel: a hidden bar still animates (15 frames a second), and its styles cost start-up
 time on every launch that never builds.
 
-The builder reports articles as it reads them and then indexes them a batch at a time, with no
-report while a batch is written (tens of seconds at 57,000 articles). So the line is redrawn
-every second from the time elapsed: the rate falls and the time left grows while a batch is
-written, and the clock shows that the build is alive.
+The rate and the time left are those of the last half-minute (`tui/rate.py`), not the
+average since the start, which stayed wrong for minutes after a slow start. The line is
+redrawn every second: while no report arrives the rate falls and the time left grows,
+honestly, and the clock shows that the build is alive.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.rate import RateEstimate
 from tui.text import visible
 
 if TYPE_CHECKING:
@@ -52,10 +53,16 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
-def describe_progress(done: int, total: int | None, elapsed: float) -> str:
-    """One line: articles done (of how many), articles a second, time left, time so far."""
+def describe_progress(
+    done: int, total: int | None, elapsed: float, rate: float | None = None
+) -> str:
+    """One line: articles done (of how many), articles a second, time left, time so far.
+
+    `rate` is the recent rate when known; without it, the average since the start.
+    """
     parts = [f"{done:,} of {total:,} articles" if total else f"{done:,} articles read"]
-    rate = done / elapsed if elapsed >= MIN_SECONDS and done else None
+    if rate is None:
+        rate = done / elapsed if elapsed >= MIN_SECONDS and done else None
     if rate is not None:
         parts.append(f"{rate:,.0f} articles/s")
         if total and total > done:
@@ -81,6 +88,7 @@ class BuildPanel(Vertical):
         self._progress: BuildProgress | None = None
         self._started = 0.0
         self._timer: Timer | None = None
+        self._rate = RateEstimate()
 
     def compose(self) -> ComposeResult:
         yield Static(id="building-label")
@@ -99,7 +107,10 @@ class BuildPanel(Vertical):
             # A new build: from the builder's start when its clock agrees with ours.
             since = now - progress.started
             self._started = progress.started if 0 <= since < MAX_PLAUSIBLE else now
+            self._rate = RateEstimate()
+            self._rate.add(self._started, 0)
         self._progress = progress
+        self._rate.add(now, progress.done)
         self._describe()
         if self._timer is None:
             self._timer = self.set_interval(1.0, self._describe)
@@ -116,8 +127,11 @@ class BuildPanel(Vertical):
     def _describe(self) -> None:
         progress = self._progress
         if progress is not None:
-            elapsed = time.monotonic() - self._started
-            self.label.update(Content(describe_progress(progress.done, progress.total, elapsed)))
+            now = time.monotonic()
+            elapsed = now - self._started
+            rate = self._rate.rate(now) if elapsed >= MIN_SECONDS else None
+            line = describe_progress(progress.done, progress.total, elapsed, rate)
+            self.label.update(Content(line))
 
     def fail(self, message: str) -> None:
         """Say why the index cannot be opened (the panel stays)."""

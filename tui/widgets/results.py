@@ -4,7 +4,9 @@ Each result is three rows (four or five with the spellings an actor query matche
 wrapped by the list (what does not fit ends in an ellipsis), so a screen shows ten results,
 and a new page is drawn without wrapping every snippet to the width.
 The snippet starts a few words before its first hit, so the hit is on screen however narrow
-the list.
+the list. The rows are cut to the list's width when a page is shown, so they are cut again
+when the width changes; and their colours (component classes, from the theme) are read
+again when the theme changes.
 
 Results arrive a page at a time: when the highlight nears the end of what is loaded, the list
 asks for more (`MoreWanted`), so a query with 30,000 hits scrolls without loading them all.
@@ -16,7 +18,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from rich.style import Style as RichStyle
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -27,6 +30,8 @@ from textual.widgets.option_list import Option
 from tui.text import visible
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from index import Hit, SearchResults
 
 __all__ = ["ResultsList"]
@@ -77,6 +82,27 @@ def led(
     return "…" + text[cut:], [(s + shift, e + shift) for s, e in spans if e > cut]
 
 
+def theme_style(widget: Widget, name: str) -> Style:
+    """A component class's style for text that Python code styles, with its colours resolved.
+
+    The partial style alone keeps a colour such as `$text-muted` ("auto 60%") as plain white:
+    its alpha is only blended against a background in the full style. So the colours come from
+    the full style (background only where the component sets one) and the rest from the partial.
+    """
+    partial = widget.get_component_rich_style(name, partial=True)
+    full = widget.get_component_rich_style(name)
+    colours = RichStyle(
+        color=full.color if partial.color else None,
+        bgcolor=full.bgcolor if partial.bgcolor else None,
+    )
+    return Style.from_rich_style(partial + colours)
+
+
+def hit_id(hit: Hit) -> str:
+    """The option id of a result: its article's id."""
+    return hit.article.article.id
+
+
 class ResultsList(OptionList):
     """Search results; Enter opens the highlighted article."""
 
@@ -87,7 +113,9 @@ class ResultsList(OptionList):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"results--hit", "results--meta", "results--title"}
     DEFAULT_CSS = """
     ResultsList { border: none; text-wrap: nowrap; text-overflow: ellipsis; }
-    ResultsList > .results--hit { text-style: bold reverse; color: $text-warning; }
+    /* Focus is the pane's tint (reader.tcss): a focus border would narrow the rows. */
+    ResultsList:focus { border: none; }
+    ResultsList > .results--hit { text-style: bold; color: $text; background: $warning-muted; }
     ResultsList > .results--meta { color: $text-muted; }
     ResultsList > .results--title { text-style: bold; }
     """
@@ -110,21 +138,56 @@ class ResultsList(OptionList):
         super().__init__(id=id)
         self.total = 0
         self._asked_for = -1
+        self._hits: list[Hit] = []  # in the order of the options
+        self._width = 0  # the row width the prompts were cut to
+        self._lit: int | None = None  # the result drawn as highlighted
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        # The component classes' styles are cached per widget: read them afresh.
+        self.notify_style_update()
+        self._restyle()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._row_width() != self._width:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        """Build every shown result's rows again (for a new width or a new theme)."""
+        self._width = width = self._row_width()
+        for index, hit in enumerate(self._hits):
+            self.replace_option_prompt_at_index(index, self._prompt(hit, width, index == self._lit))
+
+    def _light(self, index: int | None) -> None:
+        """Draw the highlighted result's metadata in the cursor's own colour.
+
+        A muted colour is blended for the list's background: on the cursor's background
+        (the accent, in most themes) it can all but vanish.
+        """
+        previous, self._lit = self._lit, index
+        for at in {previous, index}:
+            if at is not None and 0 <= at < len(self._hits):
+                prompt = self._prompt(self._hits[at], self._width, at == index)
+                self.replace_option_prompt_at_index(at, prompt)
 
     def show(self, results: SearchResults) -> None:
         """Show a first page (replacing what was there) or append a later one."""
-        width = self._row_width()  # once for the page
-        options = [
-            Option(self._prompt(hit, width), id=hit.article.article.id) for hit in results.hits
-        ]
+        self._width = width = self._row_width()  # once for the page
         if results.offset == 0:
+            self._hits = list(results.hits)
+            options = [Option(self._prompt(hit, width), id=hit_id(hit)) for hit in self._hits]
+            self._lit = None
             self.set_options(options)
             self._asked_for = -1
             if options:
                 self.highlighted = 0
         else:
-            known = {self.get_option_at_index(i).id for i in range(self.option_count)}
-            self.add_options(o for o in options if o.id not in known)
+            known = {hit_id(hit) for hit in self._hits}
+            new = [hit for hit in results.hits if hit_id(hit) not in known]
+            self._hits.extend(new)
+            self.add_options(Option(self._prompt(hit, width), id=hit_id(hit)) for hit in new)
         self.total = results.total
 
     def _row_width(self) -> int:
@@ -133,13 +196,13 @@ class ResultsList(OptionList):
         return max(0, self.scrollable_content_region.width - padding.width)
 
     def _style(self, name: str) -> Style:
-        return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
+        return theme_style(self, name)
 
-    def _prompt(self, hit: Hit, width: int) -> Content:
+    def _prompt(self, hit: Hit, width: int, highlighted: bool = False) -> Content:
         article = hit.article.article
         date = article.published.iso if article.published else "undated"
         source = article.source or "source unknown"
-        meta_style = self._style("results--meta")
+        meta_style = Style() if highlighted else self._style("results--meta")
         rows = [
             Content(visible(article.title)).stylize(self._style("results--title")),
             Content(visible(f"{date} · {source}")).stylize(meta_style),
@@ -174,6 +237,7 @@ class ResultsList(OptionList):
     @on(OptionList.OptionHighlighted)
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self._light(event.option_index)
         loaded = self.option_count
         ahead = min(max(LOAD_AHEAD, loaded // 3), MAX_AHEAD)
         if (
