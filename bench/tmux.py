@@ -48,15 +48,23 @@ class Terminal:
     ) -> Terminal:
         """Start `command` (a shell command line) in a new detached session of `size` columns
         by rows, on `socket` (a new server when None). `env` adds variables to this process's
-        environment for the tmux client; with `check` a failure to start raises."""
+        environment (without COLUMNS and LINES) for the tmux client; with `check` a failure to
+        start raises."""
         term = cls(socket or new_socket(), session)
         width, height = size
+        # The app sizes itself to the window, unless COLUMNS and LINES say otherwise (Textual
+        # obeys them; pytest-xdist's workers set 80x24): the window's size must be the one.
+        environment = {
+            name: value
+            for name, value in {**os.environ, **(env or {})}.items()
+            if name not in ("COLUMNS", "LINES")
+        }
         subprocess.run(
             [TMUX or "tmux", "-L", term.socket, "new-session", "-d", "-s", session,
              "-x", str(width), "-y", str(height), command],
             check=check,
             capture_output=not check,
-            env={**os.environ, **env} if env is not None else None,
+            env=environment,
         )  # fmt: skip
         return term
 

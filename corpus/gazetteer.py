@@ -44,11 +44,12 @@ RELATION_TYPES = frozenset(
         "capital_of",
         "allied_with",
         "successor_of",
+        "proclaimed_by",
     }
 )
 _ENTRY_KEYS = frozenset(
     {"id", "name", "type", "aliases", "shared_aliases", "description", "relations"}
-    | {"born", "died", "active"}
+    | {"born", "died", "active", "generic"}
 )
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SPACES = re.compile(r"[\s\-‐‑–]+")
@@ -74,6 +75,9 @@ class Entity:
     died: PartialDate | None = None
     active: tuple[int | None, int | None] = (None, None)
     line: int = 0
+    # A generic name ("Interior Ministry") means this entity only where the text is about
+    # Afghanistan: the matcher leaves it out after another country is named.
+    generic: bool = False
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -213,6 +217,7 @@ def _entity(raw: Any, where: str, problems: list[Problem]) -> Entity | None:
         died=dates["died"],
         active=_active(raw.get("active"), label, fail),
         line=line,
+        generic=_flag(raw.get("generic"), "generic", label, fail),
     )
 
 
@@ -225,6 +230,15 @@ def _strings(value: Any, name: str, label: str, fail: Any) -> tuple[str, ...]:
         fail(name, f"{label}: {name} must be a list of non-empty strings")
         return ()
     return tuple(v.strip() for v in value)
+
+
+def _flag(value: Any, name: str, label: str, fail: Any) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        fail(name, f"{label}: {name} must be true or false, not {value!r}")
+        return False
+    return value
 
 
 def _active(value: Any, label: str, fail: Any) -> tuple[int | None, int | None]:

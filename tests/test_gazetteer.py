@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from corpus import ENTITY_TYPES, Gazetteer, GazetteerError, Problem, alias_key, load_gazetteer
+from corpus import (
+    BUNDLED_GAZETTEER,
+    ENTITY_TYPES,
+    Gazetteer,
+    GazetteerError,
+    Problem,
+    alias_key,
+    load_gazetteer,
+)
 
 # --- the bundled gazetteer ------------------------------------------------------------------
 
@@ -329,3 +337,90 @@ def test_entity_activity_follows_birth_death_and_active(bundled_gazetteer: Gazet
     son = bundled_gazetteer.by_id["ahmad-massoud"]
     assert father.active_in(1996) and not father.active_in(2021)
     assert son.active_in(2021) and not son.active_in(1996)
+
+
+# --- the conventions of issue 14 (header sections 7-12) ---------------------------------------
+
+_DEMONYMS = {"Afghan", "Pakistani", "Iranian", "Indian", "American", "Soviet", "Russian"}
+
+
+def test_the_header_documents_every_key_and_relation() -> None:
+    from corpus.gazetteer import _ENTRY_KEYS, RELATION_TYPES
+
+    header = "\n".join(
+        line
+        for line in BUNDLED_GAZETTEER.read_text(encoding="utf-8").splitlines()
+        if line[:1] == "#"
+    )
+    for word in sorted(_ENTRY_KEYS | RELATION_TYPES):
+        assert word in header, word
+
+
+def test_no_alias_is_a_description(bundled_gazetteer: Gazetteer) -> None:
+    for entity in bundled_gazetteer.entities:
+        if entity.type == "place":
+            continue
+        for alias in (*entity.aliases, *entity.shared_aliases):
+            first, *rest = alias.split()
+            described = first in _DEMONYMS and rest and all(w.islower() for w in rest)
+            assert not described, (entity.id, alias)
+    assert bundled_gazetteer.lookup("Afghan security forces") == []
+
+
+def test_namesakes_come_after_the_actor_they_share_a_spelling_with(
+    bundled_gazetteer: Gazetteer,
+) -> None:
+    namesakes = [e for e in bundled_gazetteer.entities if "namesake" in e.description]
+    assert len(namesakes) >= 8
+    for namesake in namesakes:
+        assert namesake.type == "person"
+        for spelling in namesake.shared_aliases:
+            holders = bundled_gazetteer.lookup(spelling)
+            assert holders[0] is not namesake, (namesake.id, spelling)
+            assert "namesake" not in holders[0].description, (namesake.id, spelling)
+
+
+def test_generic_names_are_organizations(bundled_gazetteer: Gazetteer) -> None:
+    generic = [e for e in bundled_gazetteer.entities if e.generic]
+    assert {e.id for e in generic} >= {"interior-ministry"}
+    assert {e.type for e in generic} == {"organization"}
+
+
+def test_generic_must_be_true_or_false(tmp_path: Path) -> None:
+    entry = "  - id: x\n    name: X\n    type: organization\n    generic: yes please\n"
+    (problem,) = problems_of(tmp_path, entry)
+    assert (problem.line, problem.field) == (6, "generic")
+    assert "generic must be true or false" in problem.message
+
+
+def test_the_islamic_emirate_is_linked_to_the_taliban(bundled_gazetteer: Gazetteer) -> None:
+    emirate = bundled_gazetteer.lookup("Islamic Emirate")
+    assert [e.id for e in emirate] == ["islamic-emirate"]
+    assert emirate[0].relations["proclaimed_by"] == ("taliban",)
+    assert [e.id for e in bundled_gazetteer.lookup("Islamic Emirate of Afghanistan")] == [
+        "islamic-emirate"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "made", "not_made"),
+    [
+        ("zabiullah mujahid", "zabiullah mojahid", None),
+        ("muttaqi", "mottaqi", "mutaqi"),
+        ("hekmatyar", "hikmatyar", None),
+        ("yunus qanooni", "yunus qanuni", None),
+        ("hafizullah", "hafizulla", None),
+        ("qandahari", "kandahari", None),
+        ("dostum", None, "dostom"),  # one word under seven letters: never made
+    ],
+)
+def test_the_variants_the_header_promises(
+    spelling: str, made: str | None, not_made: str | None
+) -> None:
+    from index.matching.spellings import variants
+
+    found = variants(spelling)
+    if made is not None:
+        assert made in found
+    if not_made is not None:
+        assert not_made not in found

@@ -43,7 +43,9 @@ ESCAPES = (
 )
 CONTROLS = "\u202eevil\u202c\x07\x9b1m"
 # Short enough to be its own snippet (one line of 160 characters around the hit).
-HOSTILE_BODY = f"Zorbrix Dostum {MARKUP} {ESCAPES} {CONTROLS}"
+# "Zorbrix, Dostum": a capitalised unknown word right before a surname would make them one
+# name of somebody else (issue 14), and this article must mention Dostum himself.
+HOSTILE_BODY = f"Zorbrix, Dostum {MARKUP} {ESCAPES} {CONTROLS}"
 HOSTILE_TITLE = f"Markup {MARKUP} {ESCAPES} {CONTROLS}"
 # Raw bytes that must never reach a terminal (ESC, BEL, CSI as UTF-8, RIGHT-TO-LEFT OVERRIDE).
 FORBIDDEN = (b"\x1b", b"\x07", "\x9b".encode(), "\u202e".encode())

@@ -2,7 +2,7 @@
 
     afreader [--corpus PATH] [--index-dir PATH]        open the reader
     afreader search QUERY [--limit N] [--sort relevance|date] [--json]
-    afreader mentions [ENTITY] [--sort date|spelling] [--json]
+    afreader mentions [ENTITY] [--sort date|spelling] [--json] [--explain]
     afreader entities [--type person|organization|place] [--json]
     afreader index [--rebuild]
     afreader problems [--json]
@@ -29,6 +29,7 @@ from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
     from index import Engine
+    from index.explain import ArticleExplainer
 
 __all__ = ["build_parser", "main"]
 
@@ -106,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     mentions.add_argument("entity", nargs="?", help="an id or any spelling (default: every entity)")
     mentions.add_argument("--sort", choices=("date", "spelling"), default="date")
     mentions.add_argument("--json", action="store_true", help="JSON Lines, one mention a line")
+    mentions.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why each mention was linked, and list the names left out in those articles",
+    )
 
     entities = commands.add_parser("entities", help="entities with mention and article counts")
     entities.add_argument("--type", choices=("person", "organization", "place"))
@@ -366,11 +372,18 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     else:
         targets = None  # every entity
     written = 0
+    explained = None
+    if args.explain:
+        from index.explain import ArticleExplainer
+
+        explained = ArticleExplainer(engine.gazetteer, set(targets) if targets else None)
     for line in engine.iter_mentions(targets, by=args.sort):
         written += 1
         article = line.article.article
         entity = engine.entity(line.ref.entity_id)
         published = article.published.iso if article.published else None
+        ref = line.ref
+        why = explained.why(article, ref.field, ref.start, ref.end) if explained else None
         if args.json:
             record = {
                 "article_id": article.id,
@@ -386,6 +399,8 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 "left": line.left,
                 "right": line.right,
             }
+            if explained:
+                record["why"] = why
             out.write(dumps_json(record) + "\n")
         else:
             text = article.title if line.ref.field == "title" else article.body
@@ -393,7 +408,22 @@ def _mentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 f"{kwic_line(text, line.ref.start, line.ref.end)}"
                 f"  {published or 'undated':10}  {visible(article.id)}\n"
             )
+            if explained:
+                out.write(f"{'':>40}  why: {visible(why or 'not found by the matcher now')}\n")
+    if explained:
+        _write_left_out(explained, out, as_json=args.json)
     return EXIT_OK if written else EXIT_NONE
+
+
+def _write_left_out(explainer: ArticleExplainer, out: TextIO, as_json: bool) -> None:
+    for article_id, item in explainer.left_out():
+        if as_json:
+            fields = {"article_id": article_id, "left_out": item.text, "field": item.field}
+            more = {"start": item.start, "end": item.end, "could_mean": list(item.candidates)}
+            out.write(dumps_json({**fields, **more, "why": item.line}) + "\n")
+        else:
+            where = f"{visible(article_id)} ({item.field} {item.start})"
+            out.write(f"left out [{visible(item.text)}] in {where}: {visible(item.line)}\n")
 
 
 def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
