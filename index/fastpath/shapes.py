@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import tempfile
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 
@@ -109,10 +110,25 @@ def _internal(module: str, owner: str, name: str, params: tuple[str, ...] | None
     return None
 
 
-def _small_index() -> Index:
+class _PrivateRamStorage(RamStorage):
+    """Whoosh's memory storage, whose writer's scratch folder is this process's own.
+
+    Whoosh's own puts it at `<tmp>/MAIN.tmp`, one name for every process: two afreader
+    processes checking at once would delete each other's files."""
+
+    def __init__(self, scratch: str) -> None:
+        super().__init__()
+        self._scratch = scratch
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        return FileStorage(tempfile.mkdtemp(dir=self._scratch)).create()
+
+
+def _small_index(scratch: str) -> Index:
     """Sixty short articles in memory, with the project's schema: words whose counts vary
-    (so weights are minified in every way Whoosh does), in blocks of postings of any size."""
-    ix = RamStorage().create_index(make_schema())
+    (so weights are minified in every way Whoosh does), in blocks of postings of any size.
+    The writer's scratch files go in `scratch`."""
+    ix = _PrivateRamStorage(scratch).create_index(make_schema())
     writer = ix.writer()
     for n in range(60):
         words = ["alpha"] * (1 + n % 3) + ["beta"] * (n % 2) + ["gamma"] * (n % 5 == 0)
@@ -181,7 +197,8 @@ def shape_problems() -> list[str]:
     naming the internal; checked once per process."""
     problems = [p for p in (_internal(*spec) for spec in INTERNALS) if p]
     if not problems:
-        problems = _behaviour(_small_index())
+        with tempfile.TemporaryDirectory(prefix="afreader-check-") as scratch:
+            problems = _behaviour(_small_index(scratch))
     return problems
 
 
