@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         SearchCancelled,
         open_engine,
     )
+    from index.errors import IndexDamaged
     from index.lifecycle import Opened, open_index
     from index.mentions import EntityMatcher
     from index.paths import ENV_INDEX_DIR, default_index_root, index_dir_for
@@ -39,6 +40,7 @@ _HOMES = {
     "open_index": "index.lifecycle",
     "Engine": "index.engine",
     "EngineError": "index.engine",
+    "IndexDamaged": "index.errors",
     "EntityStats": "index.engine",
     "KwicLine": "index.engine",
     "SearchCancelled": "index.engine",
@@ -66,6 +68,7 @@ __all__ = [
     "EntityStats",
     "Hit",
     "IndexBusy",
+    "IndexDamaged",
     "KwicLine",
     "Mention",
     "MentionRef",

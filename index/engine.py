@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
-from index.errors import EngineError, IndexDamaged
+from index.errors import EngineError, IndexDamaged, reads_index
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
 from index.highlight import Highlighter, page_hits
@@ -238,14 +238,17 @@ class Engine:
 
     # --- reading --------------------------------------------------------------------------
 
+    @reads_index
     def problems(self) -> list[Problem]:
         """Every problem met loading the corpus and the gazetteer."""
         return [*self.gazetteer_problems, *self.store.problems()]
 
+    @reads_index
     def article(self, article_id: str) -> StoredArticle | None:
         """One article by id."""
         return self.store.article(article_id)
 
+    @reads_index
     def mentions_in(self, article: StoredArticle) -> list[Mention]:
         """The mentions in an article, in reading order."""
         return self.store.mentions_in(article.n)
@@ -254,6 +257,7 @@ class Engine:
         """Parse a query; raises QueryError."""
         return self.compiler.compile(text)
 
+    @reads_index
     def search(
         self,
         text: str,
@@ -329,6 +333,7 @@ class Engine:
             reading, q, limit, kwargs["sortedby"], kwargs.get("reverse", False), allow, check
         )
 
+    @reads_index
     def count(
         self, text: str = "", actor: str | None = None, cancelled: Cancelled | None = None
     ) -> int:
@@ -364,6 +369,7 @@ class Engine:
             kwargs.update(sortedby="published", reverse=True)
         return q, kwargs
 
+    @reads_index
     def highlights(self, text: str, article: StoredArticle) -> dict[str, list[tuple[int, int]]]:
         """The query's hits in an article's title and body, as character spans."""
         if not text.strip():
@@ -396,6 +402,7 @@ class Engine:
         """Entities an id or spelling may refer to, most prominent first."""
         return self.gazetteer.lookup(spelling)
 
+    @reads_index
     def entities(self, kind: EntityType | None = None) -> list[EntityStats]:
         """Entities with their mention and article counts, most mentioned first."""
         counts = self.store.entity_counts()
@@ -407,12 +414,14 @@ class Engine:
         stats.sort(key=lambda s: (-s.mentions, s.entity.name.casefold()))
         return stats
 
+    @reads_index
     def mentions_of(
         self, entity_id: str, offset: int = 0, limit: int = -1, by: str = "date"
     ) -> list[MentionRef]:
         """Mentions of an entity across the corpus (all, or a page), by date or by spelling."""
         return self.store.mentions_of(entity_id, offset, limit, by)
 
+    @reads_index
     def iter_mentions(
         self, entity_ids: Sequence[str] | None = None, by: str = "date"
     ) -> Iterator[KwicLine]:
@@ -421,14 +430,17 @@ class Engine:
         while chunk := list(itertools.islice(refs, 1000)):
             yield from self.kwic(chunk)
 
+    @reads_index
     def count_mentions(self, entity_id: str) -> tuple[int, int]:
         """How many mentions an entity has, and in how many articles."""
         return self.store.count_mentions(entity_id)
 
+    @reads_index
     def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
         """The next (or previous) mention of the same entity in corpus order."""
         return self.store.next_mention(current, forward)
 
+    @reads_index
     def kwic(self, refs: list[MentionRef], width: int = 50) -> list[KwicLine]:
         """Keyword-in-context lines for mentions (one line each, newlines shown as spaces)."""
         return kwic_lines(self.store, refs, width)

@@ -183,3 +183,26 @@ def test_random_damage_to_any_file_never_breaks_a_run(
         assert again.search("dostum").total == 5, where
         again.close()
         shutil.rmtree(root)
+
+
+async def test_the_reader_repairs_damage_it_finds_while_reading(tmp_path: Path) -> None:
+    """Damage the open checks cannot see (store bytes flipped, its time kept) is met by the
+    first search: the reader says so, rebuilds, and the search's results are then shown."""
+    from tests.test_app import SIZE, search, settle
+    from tui.app import make_app
+
+    _flip_store_unseen(built(tmp_path))
+    app = make_app(engine=Engine(None, tmp_path), show_timings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await search(app, pilot, "dostum")
+        for _ in range(200):  # the rebuild runs in a separate process
+            await settle(app, pilot)
+            if screen.results.option_count == 5:
+                break
+            await pilot.pause(0.05)
+        said = [str(n.message) for n in app._notifications]
+        assert any("damaged" in m for m in said), said
+        assert "Traceback" not in " ".join(said)
+        assert screen.results.option_count == 5
+        assert not any("Something went wrong" in m for m in said), said

@@ -17,7 +17,6 @@ replacement characters.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
 from tui.kwic import kwic_line
+from tui.output import Guarded, OutputError, discard_output, tolerant_streams
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -149,10 +149,10 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `afreader` command."""
-    _tolerant_streams()
+    tolerant_streams()
     args = build_parser().parse_args(argv)
     out = sys.stdout
-    guarded = cast(TextIO, _Guarded(out))
+    guarded = cast(TextIO, Guarded(out))
     try:
         if args.command is None:
             return _run_app(args)
@@ -162,17 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _config(args, guarded)
         else:
             _default_corpus(args)
-            engine = _open_engine(args, rebuild=getattr(args, "rebuild", False))
-            if args.command != "problems":
-                _require_articles(engine)
-            handler = {
-                "search": _search,
-                "mentions": _mentions,
-                "entities": _entities,
-                "index": _index,
-                "problems": _problems,
-            }[args.command]
-            code = handler(engine, args, guarded)
+            code = _run_command(args, guarded)
         guarded.flush()  # a full disk is found here for output that fits the buffer
         return code
     except UsageError as error:
@@ -183,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OutputError as failure:
         if out is not None:
-            _discard_output(out)
+            discard_output(out)
         cause = failure.error
         if isinstance(cause, BrokenPipeError):
             return EXIT_OK  # the reader stopped reading (`| head`): nothing to say
@@ -192,50 +182,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-class OutputError(Exception):
-    """Standard output could not be written (a full disk, a closed pipe, an I/O error)."""
+def _run_command(args: argparse.Namespace, out: TextIO) -> int:
+    """Open the index and run a subcommand. Damage found only while reading (a store whose
+    bytes changed behind its back) is said, repaired by a rebuild, and the command run again,
+    once."""
+    from index import IndexDamaged
 
-    def __init__(self, error: OSError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class _Guarded:
-    """Standard output whose failures are told apart from those of the index or the corpus."""
-
-    def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
+    handler = {
+        "search": _search,
+        "mentions": _mentions,
+        "entities": _entities,
+        "index": _index,
+        "problems": _problems,
+    }[args.command]
+    rebuild = getattr(args, "rebuild", False)
+    for attempt in range(2):
+        engine = _open_engine(args, rebuild=rebuild)
         try:
-            return self._stream.write(text) if self._stream is not None else 0
-        except OSError as error:
-            raise OutputError(error) from error
-
-    def flush(self) -> None:
-        try:
-            if self._stream is not None:
-                self._stream.flush()
-        except OSError as error:
-            raise OutputError(error) from error
-
-
-def _tolerant_streams() -> None:
-    """Write what an output's encoding cannot hold as replacement characters, not a traceback."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
-
-
-def _discard_output(out: TextIO) -> None:
-    """Point standard output at /dev/null, so the exit's flush of what is left cannot fail too."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+            if args.command != "problems":
+                _require_articles(engine)
+            return handler(engine, args, out)
+        except IndexDamaged as error:
+            engine.close()
+            if attempt:
+                raise UsageError(
+                    f"the index cannot be read even after a rebuild: {error}"
+                ) from None
+            print(
+                f"afreader: the index was damaged: {visible(str(error))}; rebuilding",
+                file=sys.stderr,
+            )
+            rebuild = True
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _default_corpus(args: argparse.Namespace) -> None:

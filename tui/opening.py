@@ -71,6 +71,7 @@ def open_engine(
     make_engine: EngineFactory,
     progressed: Callable[[BuildProgress], None],
     cancel: _Cancel,
+    rebuild: bool = False,
 ) -> OpenedIndex:
     """Open the index through `index.open_index` (building or updating it first, in a
     separate process, when it is stale).
@@ -81,7 +82,7 @@ def open_engine(
     from index import open_index
 
     engine = make_engine()
-    outcome = open_index(engine, progressed, cancel.event.is_set)
+    outcome = open_index(engine, progressed, cancel.event.is_set, rebuild=rebuild)
     # Notices the engine gathered before (an earlier open, a fallback folder) are said too.
     notices = [*engine.notices, *outcome.notices]
     engine.notices.clear()
@@ -131,6 +132,16 @@ class IndexKeeper(Widget):
         self._open()
         return True
 
+    def repair(self) -> bool:
+        """Rebuild an index found damaged while reading it; False when already rebuilding."""
+        if self.refreshing:
+            return False
+        self.refreshing = True
+        if self.engine is not None:
+            self.engine.close()
+        self._open(rebuild=True)
+        return True
+
     def opened(self, engine: Engine) -> bool:
         """The screen took an engine; True the first time (start watching then)."""
         first = self.engine is None
@@ -149,7 +160,7 @@ class IndexKeeper(Widget):
         return True
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _open(self, key: SearchKey | None = None) -> None:
+    def _open(self, key: SearchKey | None = None, rebuild: bool = False) -> None:
         """With a `key`, the first page of its results is fetched here too, so that it is on
         screen as soon as the index is open (at launch: the newest articles, listed first from
         the store alone, before Whoosh is imported)."""
@@ -161,13 +172,13 @@ class IndexKeeper(Widget):
                 self.post_message(SearchFinished(key, early))
 
         from corpus import CorpusError, GazetteerError
-        from index import BuildCancelled, EngineError, QueryError
+        from index import BuildCancelled, EngineError, IndexDamaged, QueryError
 
         def progressed(progress: BuildProgress) -> None:
             self.post_message(IndexProgressed(progress))
 
         try:
-            opened = open_engine(self._make_engine, progressed, self._cancel)
+            opened = open_engine(self._make_engine, progressed, self._cancel, rebuild)
         except BuildCancelled:
             return  # the app is going away
         except (CorpusError, GazetteerError, EngineError, OSError) as error:
@@ -177,7 +188,9 @@ class IndexKeeper(Widget):
             self.post_message(IndexFailed(opened.warning, fatal=False))
         page = None
         if key is not None:
-            with suppress(QueryError):  # the search that follows says what is wrong
+            # The search that follows says what is wrong with the query, or repairs damage
+            # found reading the page (the screen's own search worker meets it again).
+            with suppress(QueryError, IndexDamaged):
                 page = fetch_page(opened.engine, key)
         self.post_message(IndexReady(opened.engine, opened.report, key, page, opened.notices))
 

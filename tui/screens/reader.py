@@ -362,6 +362,13 @@ class ReaderScreen(SearchingReader):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            from index import IndexDamaged
+
+            if isinstance(error, IndexDamaged):
+                self._searched()
+                if self.keeper.repair():
+                    self.say(f"The index was damaged ({error}); rebuilding it…", 10)
+                return
             if event.worker.group == "search":
                 # The status said "searching…": it says what went wrong instead.
                 self._searched()
