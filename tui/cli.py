@@ -19,10 +19,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
+from tui.cli_base import (
+    EXIT_NONE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Family,
+    UsageError,
+    add_common,
+    positive,
+)
 from tui.kwic import kwic_line
 from tui.output import Guarded, OutputError, discard_output, tolerant_streams
 from tui.text import dumps_json, visible
@@ -32,12 +40,6 @@ if TYPE_CHECKING:
     from index.explain import ArticleExplainer
 
 __all__ = ["build_parser", "main"]
-
-EXIT_OK, EXIT_NONE, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad usage or input: printed on stderr, exit code 2."""
 
 
 class _Version(argparse.Action):
@@ -64,24 +66,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)}\n")
 
 
-def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=default,
-        metavar="PATH",
-        help="a folder of .md/.txt articles or a .jsonl/.jsonl.gz file (default: the bundled corpus)",
-    )
-    parser.add_argument(
-        "--index-dir",
-        type=Path,
-        default=default,
-        metavar="PATH",
-        help="where indexes live (default: $AFREADER_INDEX_DIR or the user cache directory)",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (global options work before or after the subcommand)."""
     parser = _Parser(
@@ -90,13 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'afreader' alone to open the reader. Exit codes: 0 results, 1 none, 2 bad input.",
     )
     parser.add_argument("--version", action=_Version)
-    _add_common(parser, suppress=False)
+    add_common(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     search = commands.add_parser("search", help="search the corpus (Whoosh query language)")
     search.add_argument("query", help="e.g. 'Salih', '\"Northern Alliance\"', 'actor:dostum'")
     search.add_argument(
-        "--limit", type=_positive, default=20, metavar="N", help="at most N results (default 20)"
+        "--limit", type=positive, default=20, metavar="N", help="at most N results (default 20)"
     )
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="JSON Lines, one result a line")
@@ -133,18 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     for sub in (search, mentions, entities, index, problems):
-        _add_common(sub, suppress=True)
+        add_common(sub, suppress=True)
+    for family in _families():
+        family.add(commands)
     return parser
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
+# Modules that add subcommands of their own (see `tui.cli_base.Family`).
+FAMILIES: tuple[str, ...] = ()
+
+
+def _families() -> list[Family]:
+    import importlib
+
+    return [importlib.import_module(name).FAMILY for name in FAMILIES]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,8 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_app(args)
         if out is None:
             raise UsageError("standard output is closed: nowhere to write the results")
+        loose = {k: v for f in _families() for k, v in f.without_index.items()}
         if args.command == "config":
             code = _config(args, guarded)
+        elif args.command in loose:
+            code = loose[args.command](args, guarded)
         else:
             _default_corpus(args)
             code = _run_command(args, guarded)
@@ -188,13 +177,16 @@ def _run_command(args: argparse.Namespace, out: TextIO) -> int:
     once."""
     from index import IndexDamaged
 
-    handler = {
+    handlers = {
         "search": _search,
         "mentions": _mentions,
         "entities": _entities,
         "index": _index,
         "problems": _problems,
-    }[args.command]
+    }
+    for family in _families():
+        handlers.update(family.with_index)
+    handler = handlers[args.command]
     rebuild = getattr(args, "rebuild", False)
     for attempt in range(2):
         engine = _open_engine(args, rebuild=rebuild)

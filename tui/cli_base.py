@@ -1,0 +1,84 @@
+"""What every `afreader` subcommand shares: exit codes, the usage error, the global options,
+argument types, and `Family`, the seam through which a module of its own adds subcommands
+(`tui/cli.py` lists the families; each keeps its imports inside its handlers, so that a
+command imports only what it needs)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from index import Engine
+
+__all__ = [
+    "EXIT_NONE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Family",
+    "Handler",
+    "IndexFreeHandler",
+    "UsageError",
+    "add_common",
+    "positive",
+]
+
+EXIT_OK, EXIT_NONE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed on stderr, exit code 2."""
+
+
+Handler = Callable[["Engine", argparse.Namespace, TextIO], int]
+"""A subcommand run on an open index: the engine, the parsed arguments, standard output."""
+
+IndexFreeHandler = Callable[[argparse.Namespace, TextIO], int]
+"""A subcommand that needs no index (the user's history, say)."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """Subcommands from a module of their own.
+
+    `add` adds their parsers to the command's subparsers (it calls `add_common` on each that
+    reads a corpus); `with_index` and `without_index` map each subcommand's name to its
+    handler."""
+
+    add: Callable[[Any], None]
+    with_index: dict[str, Handler] = field(default_factory=dict)
+    without_index: dict[str, IndexFreeHandler] = field(default_factory=dict)
+
+
+def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
+    """The global options, `--corpus` and `--index-dir`, on a subcommand too (`suppress`: the
+    subcommand's default leaves the global one in force)."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="a folder of .md/.txt articles or a .jsonl/.jsonl.gz file (default: the bundled corpus)",
+    )
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="where indexes live (default: $AFREADER_INDEX_DIR or the user cache directory)",
+    )
+
+
+def positive(value: str) -> int:
+    """An argument type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
