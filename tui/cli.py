@@ -185,7 +185,7 @@ def _run_command(args: argparse.Namespace, out: TextIO) -> int:
         "problems": _problems,
     }
     for family in _families():
-        handlers.update(family.with_index)
+        handlers |= family.with_index
     handler = handlers[args.command]
     rebuild = getattr(args, "rebuild", False)
     for attempt in range(2):
