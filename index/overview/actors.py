@@ -1,0 +1,230 @@
+"""One actor across the corpus: its timeline, and who is mentioned with it.
+
+Both read the mention store (SQLite) directly, in a few grouped queries: the timeline counts
+mentions and articles per period; co-mentions count, for every other actor, the articles and
+the sentences (`index/overview/sentences.py`) that name both. A title is a sentence of its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from index.cancel import Check
+from index.overview.sentences import sentence_of, sentence_starts, sentences
+from index.records import FIELDS
+from index.store import Store
+
+__all__ = ["CoMention", "PairSentence", "Timeline", "comentions", "pair_sentences", "timeline"]
+
+_CHUNK = 500
+
+
+def period_of(published: str | None, by: str) -> str | None:
+    """`2015-06-29` as a period: `2015-06` by month, `2015` by year (or when the date is known
+    only to the year), None when undated."""
+    if not published:
+        return None
+    return published[:4] if by == "year" else published[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An actor's mentions, and the articles they are in, in one period (None: undated)."""
+
+    period: str | None
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """An actor's mentions per period, oldest first, every month (or year) of the span listed
+    (zeros included); periods known only to the year follow the months, undated ones last."""
+
+    entity_id: str
+    by: str
+    periods: list[Period]
+    first: str | None  # the date of the first and last dated mention, at their own precision
+    last: str | None
+
+    @property
+    def mentions(self) -> int:
+        """Every mention counted."""
+        return sum(p.mentions for p in self.periods)
+
+
+def timeline(store: Store, entity_id: str, by: str = "month") -> Timeline:
+    """The timeline of one actor across the corpus, by month or by year."""
+    if by not in ("month", "year"):
+        raise ValueError(f"a timeline is by month or by year, not {by!r}")
+    rows = store.db.execute(
+        "SELECT a.published, count(*) FROM mentions m JOIN articles a ON a.n = m.article "
+        "WHERE m.entity = ? GROUP BY m.article",
+        (entity_id,),
+    )
+    mentions: Counter[str | None] = Counter()
+    articles: Counter[str | None] = Counter()
+    dates: list[tuple[str, str]] = []
+    for published, count in rows:
+        period = period_of(published, by)
+        mentions[period] += count
+        articles[period] += 1
+        if published:
+            dates.append((_sortable(published), published))
+    months = sorted(p for p in mentions if p is not None and len(p) == 7)
+    years = sorted(p for p in mentions if p is not None and len(p) == 4)
+    listed: list[str | None] = []
+    if by == "month" and months:
+        listed += _every_month(months[0], months[-1])
+    listed += years if by == "month" else _every_year(years)
+    if None in mentions:
+        listed.append(None)
+    periods = [Period(p, mentions[p], articles[p]) for p in listed]
+    first = min(dates)[1] if dates else None
+    last = max(dates)[1] if dates else None
+    return Timeline(entity_id, by, periods, first, last)
+
+
+def _sortable(published: str) -> str:
+    """A date at any precision as a string that sorts as the corpus does (a year-only date
+    on the year's first day, before its months)."""
+    return f"{published[:4]}-{published[5:7] or '00'}-{published[8:10] or '00'}"
+
+
+def _every_month(first: str, last: str) -> list[str]:
+    start = int(first[:4]) * 12 + int(first[5:7]) - 1
+    end = int(last[:4]) * 12 + int(last[5:7]) - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(start, end + 1)]
+
+
+def _every_year(years: list[str]) -> list[str]:
+    if not years:
+        return []
+    return [f"{y:04d}" for y in range(int(years[0]), int(years[-1]) + 1)]
+
+
+@dataclass(slots=True)
+class CoMention:
+    """Another actor mentioned with the chosen one: in how many sentences and articles both
+    are named, and the same per year (`by_year`: year, or None for undated, to counts)."""
+
+    entity_id: str
+    sentences: int = 0
+    articles: int = 0
+    by_year: dict[str | None, list[int]] = field(default_factory=dict)
+
+
+def _articles_with(store: Store, entity_id: str) -> list[int]:
+    rows = store.db.execute("SELECT DISTINCT article FROM mentions WHERE entity = ?", (entity_id,))
+    return [n for (n,) in rows]
+
+
+def _chunks(ns: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ns), _CHUNK):
+        yield ns[start : start + _CHUNK]
+
+
+def comentions(store: Store, entity_id: str, check: Check | None = None) -> list[CoMention]:
+    """Every actor mentioned in an article with `entity_id`, with the sentences and articles
+    that name both, most sentences first (then most articles, then id)."""
+    found: dict[str, CoMention] = {}
+    for chunk in _chunks(_articles_with(store, entity_id)):
+        if check is not None:
+            check()
+        marks = ",".join("?" * len(chunk))
+        by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        rows = store.db.execute(
+            f"SELECT article, entity, field, start FROM mentions WHERE article IN ({marks})",
+            chunk,
+        )
+        for n, entity, fld, start in rows:
+            by_article[n].append((entity, fld, start))
+        body_field = FIELDS.index("body")
+        need_text = [
+            n
+            for n, ms in by_article.items()
+            if any(e != entity_id and f == body_field for e, f, _ in ms)
+        ]
+        dates: dict[int, str | None] = dict(
+            store.db.execute(f"SELECT n, published FROM articles WHERE n IN ({marks})", chunk)
+        )
+        texts: dict[int, str] = {}
+        if need_text:
+            marks = ",".join("?" * len(need_text))
+            texts = dict(
+                store.db.execute(f"SELECT n, body FROM articles WHERE n IN ({marks})", need_text)
+            )
+        for n, ms in by_article.items():
+            published = dates.get(n)
+            year = published[:4] if published else None
+            starts = sentence_starts(texts[n]) if n in texts else [0]
+            own: set[int] = set()
+            others: dict[str, set[int]] = defaultdict(set)
+            for entity, fld, start in ms:
+                sentence = -1 if fld != body_field else sentence_of(starts, start)
+                if entity == entity_id:
+                    own.add(sentence)
+                else:
+                    others[entity].add(sentence)
+            for other, where in others.items():
+                item = found.get(other)
+                if item is None:
+                    item = found[other] = CoMention(other)
+                shared = len(where & own)
+                item.articles += 1
+                item.sentences += shared
+                counts = item.by_year.setdefault(year, [0, 0])
+                counts[0] += shared
+                counts[1] += 1
+    return sorted(found.values(), key=lambda c: (-c.sentences, -c.articles, c.entity_id))
+
+
+@dataclass(frozen=True, slots=True)
+class PairSentence:
+    """A sentence that names two actors: its article, field and span, and its text."""
+
+    article_n: int
+    article_id: str
+    published: str | None
+    field: str
+    start: int
+    end: int
+    text: str
+    marks: tuple[tuple[int, int], ...]  # the two actors' mentions, offsets into `text`
+
+
+def pair_sentences(store: Store, first: str, second: str) -> list[PairSentence]:
+    """Every sentence naming both actors, in corpus order (date, article, offset)."""
+    rows = store.db.execute(
+        "SELECT a.n, a.id, a.published, a.title, a.body FROM articles a WHERE a.n IN "
+        "(SELECT article FROM mentions WHERE entity = ? INTERSECT "
+        "SELECT article FROM mentions WHERE entity = ?) ORDER BY a.sort_key, a.n",
+        (first, second),
+    )
+    found: list[PairSentence] = []
+    for n, aid, published, title, body in rows.fetchall():
+        marks: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
+        spans = {"title": [(0, len(title))], "body": sentences(body)}
+        mentions = store.db.execute(
+            "SELECT entity, field, start, end FROM mentions WHERE article = ? AND entity IN (?, ?) "
+            "ORDER BY field, start",
+            (n, first, second),
+        )
+        for entity, fld, start, end in mentions:
+            name = FIELDS[fld]
+            starts = [s for s, _ in spans[name]] or [0]
+            i = sentence_of(starts, start)
+            marks.setdefault((fld, i), {}).setdefault(entity, []).append((start, end))
+        for (fld, i), by_entity in sorted(marks.items()):
+            if len(by_entity) < 2:
+                continue
+            name = FIELDS[fld]
+            text = title if name == "title" else body
+            s, e = spans[name][i] if spans[name] else (0, len(text))
+            inside = sorted((a - s, b - s) for ms in by_entity.values() for a, b in ms)
+            found.append(
+                PairSentence(n, aid, published, name, s, e, text[s:e].rstrip(), tuple(inside))
+            )
+    return found
