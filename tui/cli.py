@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands of their own (see `tui.cli_base.Family`).
-FAMILIES: tuple[str, ...] = ()
+FAMILIES: tuple[str, ...] = ("tui.cli_overview",)
 
 
 def _families() -> list[Family]:

@@ -140,8 +140,9 @@ def _term_keys(
     size, total = results.total, cols.articles
     reader = searcher.reader()
     rough = []
+    least = 2 if size >= 20 else 1  # a word in one article of many says little
     for stem, count in in_results.items():
-        if count < 2:
+        if count < least:
             continue
         df = max(count, reader.doc_frequency("body", stem))
         rough.append((g2(count, size, df, total), stem))
