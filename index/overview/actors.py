@@ -193,6 +193,7 @@ class PairSentence:
     end: int
     text: str
     marks: tuple[tuple[int, int], ...]  # the two actors' mentions, offsets into `text`
+    first_at: int  # where the first actor's first mention in it starts, in the field
 
 
 def pair_sentences(store: Store, first: str, second: str) -> list[PairSentence]:
@@ -224,7 +225,9 @@ def pair_sentences(store: Store, first: str, second: str) -> list[PairSentence]:
             text = title if name == "title" else body
             s, e = spans[name][i] if spans[name] else (0, len(text))
             inside = sorted((a - s, b - s) for ms in by_entity.values() for a, b in ms)
+            first_at = min(by_entity[first])[0]
+            shown = text[s:e].rstrip()
             found.append(
-                PairSentence(n, aid, published, name, s, e, text[s:e].rstrip(), tuple(inside))
+                PairSentence(n, aid, published, name, s, e, shown, tuple(inside), first_at)
             )
     return found

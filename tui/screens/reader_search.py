@@ -51,6 +51,9 @@ class SearchingReader(ReaderBase):
     def _update_position(self) -> None:
         raise NotImplementedError
 
+    def _results_drawn(self) -> None:
+        """The first page of results is on screen (the overview starts its counts)."""
+
     # --- searching --------------------------------------------------------------------------
 
     @on(SearchBar.QueryChanged)
@@ -89,6 +92,7 @@ class SearchingReader(ReaderBase):
         if self.engine is None:
             return
         self.workers.cancel_group(self, "page")  # pages of the previous results
+        self.workers.cancel_group(self, "overview")  # counts of the previous results
         key = self._key()
         if self._busy_timer is not None:
             self._busy_timer.stop()
@@ -138,6 +142,7 @@ class SearchingReader(ReaderBase):
         self._searched()
         self._sorted_by = results.sort
         self._show_count(results.total, results.seconds)
+        self._results_drawn()
         for notice in results.notices:  # what the search bounded (a wildcard of too many words)
             self.say(notice, 8, title="Search", severity="warning")
         if results.total == 0:
