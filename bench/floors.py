@@ -48,5 +48,27 @@ FLOORS: tuple[Floor, ...] = (
     Floor("typing_bundled", "keystroke to results drawn, bundled corpus", "max", "ms", 100, "<", 4),
     Floor("fuzz", "the slowest fuzzed query, bundled corpus", "max", "ms", 50, "<", 6),
     Floor("debounce", "last keystroke to search start, past the debounce", "max", "ms", 30, "<", 5),
+    Floor(
+        "overview_27k",
+        "histogram + facets after the results, 27k hits",
+        "median",
+        "ms",
+        150,
+        "<",
+        16,
+    ),
+    Floor(
+        "overview_500",
+        "histogram + facets after the results, 500 hits",
+        "median",
+        "ms",
+        50,
+        "<",
+        16,
+    ),
+    Floor("timeline", "timeline of the most-mentioned actor", "median", "ms", 100, "<", 16),
+    Floor("comentions", "co-mentions of an actor", "median", "ms", 300, "<", 16),
+    Floor("matrix", "30x30 actor matrix, 5,000-article result set", "median", "ms", 1000, "<", 16),
+    Floor("keyness", "keyness, 5,000-article result set", "median", "ms", 1000, "<", 16),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}
