@@ -208,3 +208,42 @@ async def test_the_matrix_of_the_current_results(app: AfreaderApp) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert reader(app).actor == view.values[0]
+
+
+async def test_the_mentions_view_shows_the_timeline_and_narrows_to_a_period(
+    app: AfreaderApp,
+) -> None:
+    from tui.screens.mentions import MentionsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        screen.actor = DOSTUM
+        screen.results.focus()
+        await pilot.press("m")
+        await settle(app, pilot)
+        view = app.screen
+        assert isinstance(view, MentionsScreen)
+        bars = view.timeline.histogram
+        assert bars is not None and bars.by == "year"
+        assert (bars.periods[0], bars.counts[0], bars.periods[-1], bars.counts[-1]) == (
+            "2015",
+            23,
+            "2025",
+            2,
+        )
+        title = str(view.query_one("#mentions-title", Static).render())
+        assert "28 in 5 articles · first 2015, last 2025-12-10" in title
+        await pilot.press("less_than_sign")  # the last bar: 2025
+        await pilot.press("left_curly_bracket")
+        assert view.timeline.selected == ("2024", "2025")
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert view.table.row_count == 2
+        assert "Mentions of Abdul Rashid Dostum in 2024 to 2025: 2 in 1 articles" in str(
+            view.query_one("#mentions-title", Static).render()
+        )
+        assert all(line.ref.sort_key.startswith("2025") for line in view.lines)
+        await pilot.press("t")  # again: every mention
+        await settle(app, pilot)
+        assert view.table.row_count == 28

@@ -19,13 +19,25 @@ from index.overview.actors import (
     Period,
     Timeline,
     comentions,
+    mentions_between,
     pair_sentences,
+    period_bounds,
     timeline,
 )
 from index.overview.columns import Columns
-from index.overview.counts import Facet, Histogram, Matrix, ResultSet, facets, histogram, matrix
+from index.overview.counts import (
+    MAX_MONTH_BARS,
+    Facet,
+    Histogram,
+    Matrix,
+    ResultSet,
+    facets,
+    histogram,
+    matrix,
+)
 from index.overview.keyness import Key, g2, keyness
 from index.overview.sentences import sentences
+from index.records import MentionRef
 
 __all__ = [
     "CoMention",
@@ -102,3 +114,42 @@ class Overview:
     def pair_sentences(self, first: str, second: str) -> list[PairSentence]:
         """The sentences naming both actors, in corpus order."""
         return pair_sentences(self.engine.store, first, second)
+
+    @reads_index
+    def timeline_bars(self, entity_id: str) -> tuple[Timeline, Histogram]:
+        """An actor's timeline by month (by year when it spans more than MAX_MONTH_BARS
+        months), and the same as a histogram of mentions to draw."""
+        line = timeline(self.engine.store, entity_id, "month")
+        months = [p for p in line.periods if p.period is not None and len(p.period) == 7]
+        if len(months) > MAX_MONTH_BARS:
+            line = timeline(self.engine.store, entity_id, "year")
+        by = line.by
+        bars = [
+            p
+            for p in line.periods
+            if p.period is not None and len(p.period) == len("2015-06" if by == "month" else "2015")
+        ]
+        year_only = sum(
+            p.mentions for p in line.periods if by == "month" and p.period and len(p.period) == 4
+        )
+        undated = sum(p.mentions for p in line.periods if p.period is None)
+        bars_of = Histogram(
+            by, [p.period or "" for p in bars], [p.mentions for p in bars], year_only, undated
+        )
+        return line, bars_of
+
+    @reads_index
+    def mentions_between(
+        self,
+        entity_id: str,
+        first: str,
+        last: str,
+        offset: int = 0,
+        limit: int = -1,
+        by: str = "date",
+    ) -> tuple[list[MentionRef], int, int]:
+        """A page of an actor's mentions in the periods from `first` to `last`, with how
+        many mentions and articles there are in those periods."""
+        return mentions_between(
+            self.engine.store, entity_id, period_bounds(first, last), offset, limit, by
+        )

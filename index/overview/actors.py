@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 
 from index.cancel import Check
 from index.overview.sentences import sentence_of, sentence_starts, sentences
-from index.records import FIELDS
+from index.records import FIELDS, MentionRef
 from index.store import Store
 
-__all__ = ["CoMention", "PairSentence", "Timeline", "comentions", "pair_sentences", "timeline"]
+__all__ = [
+    "CoMention",
+    "PairSentence",
+    "Timeline",
+    "comentions",
+    "mentions_between",
+    "pair_sentences",
+    "period_bounds",
+    "timeline",
+]
 
 _CHUNK = 500
 
@@ -231,3 +240,46 @@ def pair_sentences(store: Store, first: str, second: str) -> list[PairSentence]:
                 PairSentence(n, aid, published, name, s, e, shown, tuple(inside), first_at)
             )
     return found
+
+
+def period_bounds(first: str, last: str) -> tuple[str, str]:
+    """The sort keys from the start of period `first` to the end of period `last`
+    (`2015-06`, `2015`): what a mention's `sort_key` is compared with."""
+    low = first + "-01-01"[len(first) - 4 :] if len(first) < 10 else first
+    high = last + "-12-31"[len(last) - 4 :] if len(last) == 4 else last
+    if len(high) == 7:
+        high += "-31"  # sort keys are ISO days: the 31st is after every day of any month
+    return low[:10], high[:10]
+
+
+def mentions_between(
+    store: Store,
+    entity_id: str,
+    bounds: tuple[str, str],
+    offset: int = 0,
+    limit: int = -1,
+    by: str = "date",
+) -> tuple[list[MentionRef], int, int]:
+    """A page of an actor's mentions dated within `bounds` (from `period_bounds`), in the
+    order `Store.iter_mentions` gives, with how many mentions and articles there are in all."""
+    order = (
+        "m.text COLLATE NOCASE, m.sort_key, m.article, m.field, m.start"
+        if by == "spelling"
+        else "m.sort_key, m.article, m.field, m.start"
+    )
+    where = "m.entity = ? AND m.sort_key BETWEEN ? AND ?"
+    params = (entity_id, *bounds)
+    rows = store.db.execute(
+        "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text "
+        f"FROM mentions m JOIN articles a ON a.n = m.article WHERE {where} ORDER BY {order} "
+        "LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    refs = [
+        MentionRef(entity_id, n, aid, key, FIELDS[fld], start, end, text)
+        for n, aid, key, fld, start, end, text in rows
+    ]
+    total, articles = store.db.execute(
+        f"SELECT count(*), count(DISTINCT m.article) FROM mentions m WHERE {where}", params
+    ).fetchone()
+    return refs, int(total), int(articles)
