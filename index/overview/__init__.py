@@ -108,7 +108,9 @@ class Overview:
     @reads_index
     def comentions(self, entity_id: str, cancelled: Cancelled | None = None) -> list[CoMention]:
         """The actors mentioned with one, in the same sentence and article, most first."""
-        return comentions(self.engine.store, entity_id, checker(cancelled))
+        with self.engine.searching() as searcher:  # the state of the index, for the cache
+            key = (str(self.engine.generation_path), int(searcher.reader().generation()))
+        return comentions(self.engine.store, entity_id, checker(cancelled), key)
 
     @reads_index
     def pair_sentences(self, first: str, second: str) -> list[PairSentence]:

@@ -7,6 +7,8 @@ the sentences (`index/overview/sentences.py`) that name both. A title is a sente
 
 from __future__ import annotations
 
+import threading
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,58 +137,100 @@ def _chunks(ns: list[int]) -> Iterator[list[int]]:
         yield ns[start : start + _CHUNK]
 
 
-def comentions(store: Store, entity_id: str, check: Check | None = None) -> list[CoMention]:
-    """Every actor mentioned in an article with `entity_id`, with the sentences and articles
-    that name both, most sentences first (then most articles, then id)."""
-    found: dict[str, CoMention] = {}
-    for chunk in _chunks(_articles_with(store, entity_id)):
-        if check is not None:
-            check()
-        marks = ",".join("?" * len(chunk))
-        by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-        rows = store.db.execute(
-            f"SELECT article, entity, field, start FROM mentions WHERE article IN ({marks})",
-            chunk,
-        )
-        for n, entity, fld, start in rows:
-            by_article[n].append((entity, fld, start))
+class _Sentences:
+    """Each article's actors by sentence, as numbers (`actor << 16 | sentence`, the title
+    sentence 0), filled as co-mentions need articles and kept for one state of the index."""
+
+    def __init__(self) -> None:
+        self.key: object = None
+        self.codes: dict[str, int] = {}
+        self.names: list[str] = []
+        self.articles: dict[int, tuple[str | None, array[int]]] = {}
+
+    def reset(self, key: object) -> None:
+        """Forget every article: the index changed (or nothing is to be kept)."""
+        self.__init__()  # type: ignore[misc]
+        self.key = key
+
+    def code(self, entity_id: str) -> int:
+        found = self.codes.get(entity_id)
+        if found is None:
+            found = self.codes[entity_id] = len(self.names)
+            self.names.append(entity_id)
+        return found
+
+    def fill(self, store: Store, ns: list[int], check: Check | None) -> None:
+        """Split the articles of `ns` not yet known into sentences and place their mentions."""
         body_field = FIELDS.index("body")
-        need_text = [
-            n
-            for n, ms in by_article.items()
-            if any(e != entity_id and f == body_field for e, f, _ in ms)
-        ]
-        dates: dict[int, str | None] = dict(
-            store.db.execute(f"SELECT n, published FROM articles WHERE n IN ({marks})", chunk)
-        )
-        texts: dict[int, str] = {}
-        if need_text:
-            marks = ",".join("?" * len(need_text))
-            texts = dict(
-                store.db.execute(f"SELECT n, body FROM articles WHERE n IN ({marks})", need_text)
+        for chunk in _chunks([n for n in ns if n not in self.articles]):
+            if check is not None:
+                check()
+            marks = ",".join("?" * len(chunk))
+            by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+            rows = store.db.execute(
+                f"SELECT article, entity, field, start FROM mentions WHERE article IN ({marks})",
+                chunk,
             )
-        for n, ms in by_article.items():
-            published = dates.get(n)
-            year = published[:4] if published else None
-            starts = sentence_starts(texts[n]) if n in texts else [0]
-            own: set[int] = set()
-            others: dict[str, set[int]] = defaultdict(set)
-            for entity, fld, start in ms:
-                sentence = -1 if fld != body_field else sentence_of(starts, start)
-                if entity == entity_id:
-                    own.add(sentence)
-                else:
-                    others[entity].add(sentence)
-            for other, where in others.items():
-                item = found.get(other)
+            for n, entity, fld, start in rows:
+                by_article[n].append((entity, fld, start))
+            texts = store.db.execute(
+                f"SELECT n, published, body FROM articles WHERE n IN ({marks})", chunk
+            )
+            for n, published, body in texts:
+                mentions = by_article.get(n, [])
+                starts = (
+                    sentence_starts(body) if any(f == body_field for _, f, _ in mentions) else [0]
+                )
+                placed = {
+                    self.code(entity) << 16
+                    | (0 if fld != body_field else min(sentence_of(starts, start) + 1, 0xFFFF))
+                    for entity, fld, start in mentions
+                }
+                year = published[:4] if published else None
+                self.articles[n] = (year, array("l", sorted(placed)))
+
+
+_SENTENCES = _Sentences()
+_SENTENCES_LOCK = threading.Lock()
+
+
+def comentions(
+    store: Store, entity_id: str, check: Check | None = None, key: object = None
+) -> list[CoMention]:
+    """Every actor mentioned in an article with `entity_id`, with the sentences and articles
+    that name both, most sentences first (then most articles, then id). `key` names the
+    state of the index: articles already split for that state are not split again."""
+    ns = _articles_with(store, entity_id)
+    with _SENTENCES_LOCK:
+        cache = _SENTENCES
+        if key is None or cache.key != key:
+            cache.reset(key)
+        cache.fill(store, ns, check)
+        me = cache.code(entity_id)
+        names = cache.names
+        articles = cache.articles
+        found: dict[int, CoMention] = {}
+        for i, n in enumerate(ns):
+            if check is not None and not i % 2000:
+                check()
+            year, placed = articles[n]
+            own = {v & 0xFFFF for v in placed if v >> 16 == me}
+            others: dict[int, int] = {}
+            for v in placed:
+                code = v >> 16
+                if code != me:
+                    others[code] = others.get(code, 0) + ((v & 0xFFFF) in own)
+            for code, shared in others.items():
+                item = found.get(code)
                 if item is None:
-                    item = found[other] = CoMention(other)
-                shared = len(where & own)
+                    item = found[code] = CoMention(names[code])
                 item.articles += 1
                 item.sentences += shared
                 counts = item.by_year.setdefault(year, [0, 0])
                 counts[0] += shared
                 counts[1] += 1
+        if key is None:
+            cache.reset(None)
     return sorted(found.values(), key=lambda c: (-c.sentences, -c.articles, c.entity_id))
 
 

@@ -42,6 +42,7 @@ class Columns:
     entity_index: dict[str, int]
     doc_of: dict[int, int]  # article number to document number
     articles: int  # how many live articles
+    actor_articles: list[int]  # by entity index: how many live articles mention it
 
     @staticmethod
     def of(
@@ -122,6 +123,10 @@ def _build(searcher: Searcher, store: Store, key: tuple[str, int], check: Check 
         article_n[doc], year_col[doc], month_col[doc], source_col[doc] = n, year, month, code
         actors[doc] = tuple(sorted(per_article.get(n, ())))
         doc_of[n] = doc
+    actor_articles = [0] * len(entities)
+    for doc_actors in actors:
+        for code in doc_actors:
+            actor_articles[code] += 1
     return Columns(
         key,
         article_n,
@@ -134,4 +139,5 @@ def _build(searcher: Searcher, store: Store, key: tuple[str, int], check: Check 
         entity_index,
         doc_of,
         len(doc_of),
+        actor_articles,
     )
