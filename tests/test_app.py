@@ -1309,3 +1309,25 @@ async def test_the_settings_sort_and_sidebar_are_the_reader_s(
         await pilot.press("e")
         await pilot.pause()
         assert not screen.sidebar.has_class("-hidden")
+
+
+async def test_a_shared_spelling_offers_each_of_its_actors_first(app: AfreaderApp) -> None:
+    """`Dostum` is the father's and a son's: the picker offers both first, in the order the
+    gazetteer resolves the spelling, before the other actors of the article."""
+    from tui.screens.actor_picker import ActorPicker
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Dostum")
+        screen = await open_first_result(app, pilot)
+        assert screen.actor is None  # the spelling names two actors: none is guessed
+        named = [e.id for e in screen.engine.resolve_entity("Dostum")] if screen.engine else []
+        assert len(named) > 1
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, ActorPicker)
+        assert [entity_id for entity_id, _ in picker.actors][: len(named)] == named
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.actor == named[0]
