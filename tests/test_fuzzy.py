@@ -5,12 +5,14 @@ misspellings of them."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
 from index import Engine
 from index.expansion import Budget
+from index.lexicon import Lexicons, words_folder
 
 
 def _misspelt(word: str, rng: random.Random) -> str:
@@ -28,10 +30,14 @@ def _misspelt(word: str, rng: random.Random) -> str:
     return "".join(letters)
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["walked", "from word lists"])
 @pytest.mark.parametrize("distance", [1, 2])
 @pytest.mark.parametrize("prefix", [0, 1, 2])
-def test_fuzzy_words_are_whoosh_s_own(bundled_engine: Engine, distance: int, prefix: int) -> None:
+def test_fuzzy_words_are_whoosh_s_own(
+    bundled_engine: Engine, tmp_path: Path, distance: int, prefix: int, listed: bool
+) -> None:
     rng = random.Random(distance * 10 + prefix)
+    lexicons = Lexicons(tmp_path) if listed else None
     with bundled_engine.searching() as searcher:
         for leaf, _ in searcher.leaf_searchers():
             reader = leaf.reader()
@@ -42,7 +48,8 @@ def test_fuzzy_words_are_whoosh_s_own(bundled_engine: Engine, distance: int, pre
             words += ["goverment", "talibn", "dostom", "a", "zz", ""]
             for word in words:
                 q = wq.FuzzyTerm("body", word, maxdist=distance, prefixlength=prefix)
-                ours, cut = Budget(1, reader.doc_count_all()).walk(q, reader)
+                budget = Budget(1, reader.doc_count_all(), lexicons=lexicons)
+                ours, cut = budget.walk(q, reader)
                 assert cut is None
                 if len(word) < prefix:  # Whoosh's automaton fails (IndexError): the word is
                     # then the prefix, and the words that begin with it are within reach
@@ -63,7 +70,14 @@ def test_a_fuzzy_word_is_found_by_search(bundled_engine: Engine) -> None:
     assert fuzzy.total == plain.total > 0
 
 
-def test_a_long_fuzzy_walk_can_be_stopped_inside_a_segment(bundled_engine: Engine) -> None:
+@pytest.mark.parametrize("listed", [False, True], ids=["walked", "from word lists"])
+def test_a_long_fuzzy_walk_can_be_stopped_inside_a_segment(
+    bundled_engine: Engine, tmp_path: Path, listed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.expansion
+
+    monkeypatch.setattr(index.expansion, "FUZZY_CHUNK", 100)  # the bundled corpus is small
+
     class Stop(Exception):
         pass
 
@@ -79,4 +93,37 @@ def test_a_long_fuzzy_walk_can_be_stopped_inside_a_segment(bundled_engine: Engin
         reader = searcher.leaf_searchers()[0][0].reader()
         q = wq.FuzzyTerm("body", "government", maxdist=2, prefixlength=0)
         with pytest.raises(Stop):
-            Budget(1, reader.doc_count_all(), check).walk(q, reader)
+            lexicons = Lexicons(tmp_path) if listed else None
+            Budget(1, reader.doc_count_all(), check, lexicons=lexicons).walk(q, reader)
+
+
+def _lists(engine: Engine) -> list[Path]:
+    generation = engine.indexer.current()
+    assert generation is not None
+    return sorted(words_folder(generation.path).glob("*.words"))
+
+
+def test_the_build_writes_the_word_lists_and_damage_to_one_is_read_again(
+    tmp_path: Path,
+) -> None:
+    engine = Engine(None, tmp_path)
+    engine.open()
+    try:
+        lists = _lists(engine)
+        assert {p.name.split(".")[1] for p in lists} == {"title", "body"}
+        with engine.searching() as searcher:
+            reader = searcher.leaf_searchers()[0][0].reader()
+            whole = [w.decode() for w in reader.lexicon("body")]
+            body = next(p for p in lists if p.name.endswith(".body.words"))
+            written = body.read_bytes()
+            data = bytearray(written)
+            data[len(data) // 2] ^= 0x01  # one bit: still UTF-8, no longer the words written
+            body.write_bytes(bytes(data))
+            assert Lexicons(body.parent).words(reader, "body") == whole
+            assert body.read_bytes() == written  # read from the index again, and rewritten
+            body.write_bytes(b"")
+            assert Lexicons(body.parent).words(reader, "body") == whole
+            assert body.read_bytes() == written
+        assert engine.search("goverment~2").total == engine.search("goverment~2").total > 0
+    finally:
+        engine.close()

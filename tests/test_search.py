@@ -450,14 +450,16 @@ def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_articl
     if engine.answerer != "fast path":
         pytest.skip("the fast path keeps expansions; plain Whoosh expands each time")
     monkeypatch.setattr(engine._answerer, "expansions", Expansions())
+    from index.expansion import Budget
+
     expanded: list[object] = []
-    original = wq.FuzzyTerm._btexts
+    original = Budget.walk
 
-    def counted(self: wq.FuzzyTerm, reader: object) -> object:
+    def counted(self: Budget, q: wq.MultiTerm, reader: object) -> object:
         expanded.append(reader)
-        return original(self, reader)
+        return original(self, q, reader)
 
-    monkeypatch.setattr(wq.FuzzyTerm, "_btexts", counted)
+    monkeypatch.setattr(Budget, "walk", counted)  # where a part's words are looked for
     # the word is searched in title and body: two fuzzy terms, each expanded in each segment
     once = 2 * len(engine.searcher().leaf_searchers())
     results = engine.search("goverment~", limit=5)
