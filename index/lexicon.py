@@ -68,11 +68,18 @@ class Lexicons:
     def prepare(self, ix: Any, fields: tuple[str, ...]) -> None:
         """Write the word lists of every segment of `ix` now (the end of a build), so that
         the first fuzzy search does not read them from the index."""
+        segments = set()
         with ix.reader() as reader:
             for leaf, _ in reader.leaf_readers():
+                segments.add(leaf.segment().segment_id())
                 for field in fields:
                     if field in leaf.schema:
                         self.words(leaf, field)
+        if self.folder is not None:  # the lists of segments merged away since
+            for path in self.folder.glob(f"*{SUFFIX}"):
+                if path.name.split(".")[0] not in segments:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     def _path(self, segment: str, field: str) -> Path | None:
         return None if self.folder is None else self.folder / f"{segment}.{field}{SUFFIX}"

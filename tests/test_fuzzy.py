@@ -127,3 +127,18 @@ def test_the_build_writes_the_word_lists_and_damage_to_one_is_read_again(
         assert engine.search("goverment~2").total == engine.search("goverment~2").total > 0
     finally:
         engine.close()
+
+
+def test_the_lists_of_segments_merged_away_are_removed(tmp_path: Path) -> None:
+    engine = Engine(None, tmp_path)
+    engine.open()
+    try:
+        folder = _lists(engine)[0].parent
+        gone = folder / "segment0gone.body.words"
+        gone.write_text("0 0\n", encoding="utf-8")
+        engine.indexer.update()  # every update leaves the lists of the segments it left
+        assert not gone.exists()
+        with engine.searching() as searcher:
+            assert len(_lists(engine)) == 2 * len(searcher.leaf_searchers())
+    finally:
+        engine.close()
