@@ -34,7 +34,7 @@ from index.highlight import Highlighter, page_hits
 from index.kwic import KwicLine, kwic_lines
 from index.lexicon import Lexicons, words_folder
 from index.paths import expand_user, index_dir_for
-from index.plain import Answerer, Reading, sorted_top
+from index.plain import Answerer, Reading
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
@@ -332,7 +332,7 @@ class Engine:
         allow = kwargs.get("filter")
         if "sortedby" not in kwargs:
             return self._answerer.rank(reading, q, limit, allow, check)
-        return sorted_top(
+        return self._answerer.sort_by(
             reading, q, limit, kwargs["sortedby"], kwargs.get("reverse", False), allow, check
         )
 

@@ -471,3 +471,28 @@ def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_articl
         h.article.article.id for h in results.hits
     ]
     assert len(expanded) == once
+
+
+# Every query alone and with an actor filter; the empty query with one (alone, every article is
+# listed from the store, newest first: tests/test_app.py).
+DATE_SORTED = [(t, a) for t in QUERIES for a in (None, "panjshir")] + [("", "panjshir")]
+
+
+@pytest.mark.parametrize(("text", "actor"), DATE_SORTED)
+def test_date_sort_is_whoosh_s_own_order(
+    text: str, actor: str | None, segmented_engine: Engine
+) -> None:
+    """Newest first, exactly as Whoosh's sorting collector orders every match (ties between
+    equal dates included, and the undated last), with its exact total."""
+    engine = segmented_engine
+    q = engine.compile(text).query if text else wq.Every()
+    with plain_searcher(engine) as plain:
+        if actor is not None:
+            q = wq.And([q, wq.Term("actor", actor)])
+        expected = plain.search(q, limit=None, sortedby="published", reverse=True)
+        wanted = [plain.stored_fields(hit.docnum)["id"] for hit in expected]
+    results = engine.search(text, limit=len(wanted) + 5, sort="date", actor=actor)
+    assert results.total == len(wanted)
+    assert [h.article.article.id for h in results.hits] == wanted
+    page = engine.search(text, offset=3, limit=4, sort="date", actor=actor)
+    assert [h.article.article.id for h in page.hits] == wanted[3:7]
