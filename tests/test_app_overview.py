@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from index import Engine
-from tests.test_app import SIZE, reader, search, settle, shown_article
+from tests.pilot import SIZE, reader, search, settle, shown_article
 from tui.app import AfreaderApp, make_app
 from tui.screens.facets import FacetsScreen
 from tui.screens.reader import ReaderScreen
