@@ -43,6 +43,9 @@ class Columns:
     doc_of: dict[int, int]  # article number to document number
     articles: int  # how many live articles
     actor_articles: list[int]  # by entity index: how many live articles mention it
+    # By document number: year * 12 + month - 1; YEAR_ONLY - year when dated only to a
+    # year; UNDATED (so that one Counter over a match set gives the histogram).
+    month_code: array[int]
 
     @staticmethod
     def of(
@@ -71,6 +74,9 @@ class Columns:
             return f"{year:04d}"
         return f"{year:04d}-{month:02d}"
 
+
+UNDATED = -1
+YEAR_ONLY = -2  # minus the year: -2 - 2015 for an article dated 2015
 
 _LOCK = threading.Lock()
 _KEPT: dict[str, Columns] = {}
@@ -123,6 +129,11 @@ def _build(searcher: Searcher, store: Store, key: tuple[str, int], check: Check 
         article_n[doc], year_col[doc], month_col[doc], source_col[doc] = n, year, month, code
         actors[doc] = tuple(sorted(per_article.get(n, ())))
         doc_of[n] = doc
+    month_code = array("l", [UNDATED]) * size
+    for doc in doc_of.values():
+        year, month = year_col[doc], month_col[doc]
+        if year:
+            month_code[doc] = year * 12 + month - 1 if month else YEAR_ONLY - year
     actor_articles = [0] * len(entities)
     for doc_actors in actors:
         for code in doc_actors:
@@ -140,4 +151,5 @@ def _build(searcher: Searcher, store: Store, key: tuple[str, int], check: Check 
         doc_of,
         len(doc_of),
         actor_articles,
+        month_code,
     )

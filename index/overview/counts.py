@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
-from index.overview.columns import Columns
+from index.overview.columns import UNDATED, YEAR_ONLY, Columns
 
 __all__ = ["Facet", "Histogram", "Matrix", "ResultSet", "facets", "histogram", "matrix"]
 
@@ -63,22 +64,18 @@ class Histogram:
 def histogram(results: ResultSet, by: str | None = None) -> Histogram:
     """The histogram of a result set by month or year; by the one that gives a readable
     number of bars (at most MAX_MONTH_BARS months, else years) when `by` is None."""
-    cols = results.columns
+    codes = Counter(map(results.columns.month_code.__getitem__, results.docs))
+    undated = codes.pop(UNDATED, 0)
     months: Counter[int] = Counter()
     years: Counter[int] = Counter()
-    year_only = undated = 0
-    year_col, month_col = cols.year, cols.month
-    for doc in results.docs:
-        year = year_col[doc]
-        if not year:
-            undated += 1
-            continue
-        years[year] += 1
-        month = month_col[doc]
-        if month:
-            months[year * 12 + month - 1] += 1
+    year_only = 0
+    for code, count in codes.items():
+        if code >= 0:
+            months[code] += count
+            years[code // 12] += count
         else:
-            year_only += 1
+            years[YEAR_ONLY - code] += count
+            year_only += count
     if by is None:
         dated_months = list(months) + [y * 12 for y in years]
         span = max(dated_months) - min(dated_months) + 1 if dated_months else 0
@@ -113,14 +110,11 @@ def facets(results: ResultSet, limit: int | None = None) -> list[Facet]:
     """Counts by source, by year and by actor (articles mentioning it) for a result set,
     most first within each facet (years oldest first); `limit` values of each at most."""
     cols = results.columns
-    sources: Counter[int] = Counter()
-    years: Counter[int] = Counter()
-    actors: Counter[int] = Counter()
-    source_col, year_col, actor_col = cols.source, cols.year, cols.actors
-    for doc in results.docs:
-        sources[source_col[doc]] += 1
-        years[year_col[doc]] += 1
-        actors.update(actor_col[doc])
+    docs = results.docs
+    # Counted in C (Counter over a map), not one Python step per document.
+    sources = Counter(map(cols.source.__getitem__, docs))
+    years = Counter(map(cols.year.__getitem__, docs))
+    actors = Counter(chain.from_iterable(map(cols.actors.__getitem__, docs)))
     found: list[Facet] = []
     for code, count in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])):
         found.append(Facet("source", cols.sources[code] if code >= 0 else None, count))
@@ -150,10 +144,8 @@ class Matrix:
 def matrix(results: ResultSet, size: int = 30) -> Matrix:
     """The actor-by-actor matrix of the `size` actors most often mentioned in the results."""
     cols = results.columns
-    actors: Counter[int] = Counter()
     actor_col = cols.actors
-    for doc in results.docs:
-        actors.update(actor_col[doc])
+    actors = Counter(chain.from_iterable(map(actor_col.__getitem__, results.docs)))
     top = [code for code, _ in sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
     where = {code: i for i, code in enumerate(top)}
     counts = [[0] * len(top) for _ in top]

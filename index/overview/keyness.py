@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 import re
 import threading
+from array import array
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from whoosh.searching import Searcher
@@ -79,6 +81,60 @@ def _stem(word: str) -> str | None:
     return found
 
 
+class _Terms:
+    """Each article's distinct body terms (as codes into `stems`), read from its text when
+    keyness first needs the article and kept for one state of the index; and, for each
+    term, its most frequent spelling among the articles read."""
+
+    def __init__(self, key: object) -> None:
+        self.key = key
+        self.lock = threading.Lock()
+        self.stems: list[str] = []
+        self.codes: dict[str, int] = {}
+        self.words: dict[int, Counter[str]] = {}
+        self.articles: dict[int, array[int]] = {}
+
+    def fill(self, store: Store, ns: list[int], check: Check | None) -> None:
+        """Read the articles of `ns` not yet read."""
+        missing = [n for n in ns if n not in self.articles]
+        codes, stems, words_of = self.codes, self.stems, self.words
+        for start in range(0, len(missing), 500):
+            if check is not None:
+                check()
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT n, body FROM articles WHERE n IN ({marks})"
+            for n, body in store.db.execute(sql, chunk):
+                found: set[int] = set()
+                for word in set(_WORD.findall(body.casefold())):
+                    stem = _STEMS[word] if word in _STEMS else _stem(word)
+                    if stem is None:
+                        continue
+                    code = codes.get(stem)
+                    if code is None:
+                        code = codes[stem] = len(stems)
+                        stems.append(stem)
+                        words_of[code] = Counter()
+                    found.add(code)
+                    words_of[code][word] += 1
+                self.articles[n] = array("l", found)
+
+    def spelling(self, code: int) -> str:
+        """The spelling of a term met in most articles read."""
+        return self.words[code].most_common(1)[0][0]
+
+
+_TERMS: list[_Terms] = []
+_TERMS_LOCK = threading.Lock()
+
+
+def _terms_for(key: object) -> _Terms:
+    with _TERMS_LOCK:
+        if not _TERMS or _TERMS[0].key != key:
+            _TERMS[:] = [_Terms(key)]
+        return _TERMS[0]
+
+
 _DF_LOCK = threading.Lock()
 _DF: dict[tuple[str, int], dict[bytes, int]] = {}
 
@@ -128,9 +184,7 @@ def keyness(
 
 def _actor_keys(results: ResultSet, asked: set[str], size: int, total: int) -> list[Key]:
     cols = results.columns
-    in_results: Counter[int] = Counter()
-    for doc in results.docs:
-        in_results.update(cols.actors[doc])
+    in_results = Counter(chain.from_iterable(map(cols.actors.__getitem__, results.docs)))
     in_corpus = cols.actor_articles
     keys = []
     for code, count in in_results.items():
@@ -150,38 +204,27 @@ def _term_keys(
     cols = results.columns
     ns = [cols.article_n[d] for d in results.docs]
     asked = {text for _, text in _query_terms(results)}
-    in_results: Counter[str | None] = Counter()
-    spellings: Counter[str] = Counter()
-    stem_of = _STEMS
-    for start in range(0, len(ns), 500):
-        if check is not None:
-            check()
-        chunk = ns[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(f"SELECT body FROM articles WHERE n IN ({marks})", chunk)
-        for (body,) in rows:
-            words = set(_WORD.findall(body.casefold()))
-            for word in words:
-                if word not in stem_of:
-                    _stem(word)
-            spellings.update(words)
-            in_results.update({stem_of[w] for w in words})
-    in_results.pop(None, None)
+    terms = _terms_for(cols.key)
+    with terms.lock:
+        terms.fill(store, ns, check)
+        in_results_codes = Counter(chain.from_iterable(map(terms.articles.__getitem__, ns)))
+        stem_names = terms.stems
+        shown = {
+            stem_names[code]: terms.spelling(code)
+            for code in in_results_codes
+            if stem_names[code] not in asked
+        }
+    in_results = Counter({stem_names[code]: count for code, count in in_results_codes.items()})
     size, total = results.total, cols.articles
     df = corpus_frequencies(searcher, cols.key)
     least = 2 if size >= 20 else 1  # a word in one article of many says little
     scored = []
     for stem, count in in_results.items():
-        if stem is None or count < least or stem in asked:
+        if count < least or stem in asked:
             continue
         in_corpus = max(count, df.get(stem.encode(), 0))
         scored.append((g2(count, size, in_corpus, total), stem, count, in_corpus))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    shown: dict[str, tuple[int, str]] = {}
-    for word, count in spellings.items():
-        stem = stem_of.get(word)
-        if stem is not None and count > shown.get(stem, (0, ""))[0]:
-            shown[stem] = (count, word)
     deleted = searcher.reader().has_deletions()
     keys = []
     for score, stem, count, in_corpus in scored[:limit]:
@@ -190,7 +233,7 @@ def _term_keys(
         if deleted:  # the term statistics still count deleted articles: count the live ones
             in_corpus = max(count, len(list(searcher.postings("body", stem).all_ids())))
             score = g2(count, size, in_corpus, total)
-        keys.append(Key("term", shown[stem][1], round(score, 2), count, in_corpus))
+        keys.append(Key("term", shown[stem], round(score, 2), count, in_corpus))
     keys.sort(key=lambda k: (-k.score, k.value))
     return keys
 
