@@ -35,7 +35,7 @@ __all__ = ["MentionsScreen"]
 PAGE = 300
 LOAD_AHEAD = 60
 # Context on each side of a mention: as wide as the terminal allows with the date, the mention
-# and the start of the article's title in view (at 120 columns, 26 characters), at most 45.
+# and the start of the article's title in view (at 120 columns, 25 characters), at most 45.
 CONTEXT = 45
 MIN_CONTEXT = 20
 # Date, mention, the title's first characters, and each column's padding.
@@ -51,7 +51,10 @@ def _inner(screen_width: int) -> int:
 
 def context_width(screen_width: int) -> int:
     """Characters of context each side of a mention for a terminal this wide."""
-    return max(MIN_CONTEXT, min(CONTEXT, (_inner(screen_width) - _OTHER_COLUMNS) // 2))
+    # The vertical scrollbar is counted: the timeline above the table leaves it fewer rows, so
+    # an actor with a few dozen mentions already scrolls.
+    room = _inner(screen_width) - _OTHER_COLUMNS - SCROLLBAR
+    return max(MIN_CONTEXT, min(CONTEXT, room // 2))
 
 
 def title_width(screen_width: int, context: int) -> int:
@@ -241,9 +244,13 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def _load_timeline(self, engine: Engine, entity_id: str) -> None:
+        from index import EngineError
         from index.overview import Overview
 
-        line, bars = Overview(engine).timeline_bars(entity_id)
+        try:
+            line, bars = Overview(engine).timeline_bars(entity_id)
+        except EngineError:
+            return  # the index is being repaired: the view's lines say so
         if not get_current_worker().is_cancelled:
             self.post_message(TimelineLoaded(line, bars))
 

@@ -45,6 +45,7 @@ class OverviewReader(SearchingReader):
 
     _overview: Overview | None = None
     result_set: ResultSet | None = None
+    result_key: SearchKey | None = None
 
     def overview(self, engine: Engine) -> Overview:
         """The overview of the engine's index (one for the reader's life)."""
@@ -54,6 +55,10 @@ class OverviewReader(SearchingReader):
             self._overview = Overview(engine)
         return self._overview
 
+    def _results_failed(self) -> None:
+        self.result_set = None
+        self.date_histogram.show(None)  # the histogram of an older query would mislead
+
     def _results_drawn(self) -> None:
         if self.engine is not None:
             self._count_overview(self.overview(self.engine), self._key())
@@ -62,13 +67,14 @@ class OverviewReader(SearchingReader):
     def _count_overview(self, view: Overview, key: SearchKey) -> None:
         """The match set and its histogram, after the results are drawn; a newer search
         cancels it part-way."""
-        from index import QueryError, SearchCancelled
+        from index import EngineError, QueryError, SearchCancelled
 
         worker = get_current_worker()
         try:
             results = view.results(key.query, key.actor, lambda: worker.is_cancelled)
             histogram = view.histogram(results)
-        except (QueryError, SearchCancelled):
+        except (QueryError, SearchCancelled, EngineError):
+            # A query that cannot be run, or an index being repaired: the search says so.
             return
         if not worker.is_cancelled:
             self.post_message(OverviewReady(key, results, histogram))
@@ -78,6 +84,7 @@ class OverviewReader(SearchingReader):
         if message.key != self._key():
             return  # counts of an older query
         self.result_set = message.results
+        self.result_key = message.key
         self.date_histogram.show(message.histogram)
         self.date_histogram.narrowed = date_range(self.query_text)
 
@@ -117,7 +124,7 @@ class OverviewReader(SearchingReader):
 
     def _current(self) -> ResultSet | None:
         results = self.result_set
-        if self.engine is None or results is None or results.text != self.query_text:
+        if self.engine is None or results is None or self.result_key != self._key():
             self.say("The results are still being counted; try again in a moment.", 3)
             return None
         return results

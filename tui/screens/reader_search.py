@@ -54,6 +54,9 @@ class SearchingReader(ReaderBase):
     def _results_drawn(self) -> None:
         """The first page of results is on screen (the overview starts its counts)."""
 
+    def _results_failed(self) -> None:
+        """The query in the box cannot be run (the overview hides its counts)."""
+
     # --- searching --------------------------------------------------------------------------
 
     @on(SearchBar.QueryChanged)
@@ -192,6 +195,7 @@ class SearchingReader(ReaderBase):
         if message.key != self._key():
             return
         self._searched()
+        self._results_failed()
         if len(message.key.query.strip()) < 2:
             # One letter is not yet a search: nothing to say until there is something to search.
             self.search_bar.show_status("")
