@@ -100,10 +100,16 @@ class Overview:
         with self.engine.searching() as searcher:
             return keyness(results, self.engine.store, searcher, limit, checker(cancelled))
 
+    def columns(self) -> Columns:
+        """The per-article columns of the index as it now is (built once per state)."""
+        engine = self.engine
+        with engine.searching() as searcher:
+            return Columns.of(searcher, engine.store, str(engine.generation_path))
+
     @reads_index
     def timeline(self, entity_id: str, by: str = "month") -> Timeline:
         """An actor's mentions and articles per period across the corpus."""
-        return timeline(self.engine.store, entity_id, by)
+        return timeline(self.engine.store, entity_id, by, self.columns())
 
     @reads_index
     def comentions(self, entity_id: str, cancelled: Cancelled | None = None) -> list[CoMention]:
@@ -121,10 +127,11 @@ class Overview:
     def timeline_bars(self, entity_id: str) -> tuple[Timeline, Histogram]:
         """An actor's timeline by month (by year when it spans more than MAX_MONTH_BARS
         months), and the same as a histogram of mentions to draw."""
-        line = timeline(self.engine.store, entity_id, "month")
+        columns = self.columns()
+        line = timeline(self.engine.store, entity_id, "month", columns)
         months = [p for p in line.periods if p.period is not None and len(p.period) == 7]
         if len(months) > MAX_MONTH_BARS:
-            line = timeline(self.engine.store, entity_id, "year")
+            line = timeline(self.engine.store, entity_id, "year", columns)
         by = line.by
         bars = [
             p
