@@ -1,15 +1,16 @@
 """History: every search run and every article opened, per corpus, newest first.
 
-Searches typed as you go collapse: a search that replaces the one before it within
-`TYPING_WINDOW` seconds, with no article opened between, updates that entry instead of adding
-one (typing `dostum` runs `d`, `do`, ... `dostum`; the history keeps `dostum`).
+Searches typed as you go collapse: the reader passes `replace` for a search typed within
+`TYPING_WINDOW` seconds of the one it typed before, with no article opened between, and that
+entry is updated instead of a new one added (typing `dostum` runs `d`, `do`, ... `dostum`;
+the history keeps `dostum`). A search chosen whole (from the history, a saved search) is
+always an entry of its own.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 
 from userdata.db import UserDB, now
 
@@ -74,22 +75,27 @@ class History:
         self.db = db
         self.corpus = corpus
 
-    def searched(self, query: str, actor: str | None, sort: str, total: int) -> int:
-        """Record a search run; returns its entry's id."""
+    def searched(
+        self,
+        query: str,
+        actor: str | None,
+        sort: str,
+        total: int,
+        replace: int | None = None,
+    ) -> int:
+        """Record a search run; returns its entry's id. `replace`: the id of the search typed
+        just before it, which this one replaces (the reader decides: see the module)."""
 
         def work(db: sqlite3.Connection) -> int:
-            last = db.execute(
-                "SELECT id, kind, at FROM history WHERE corpus = ? ORDER BY id DESC LIMIT 1",
-                (self.corpus,),
-            ).fetchone()
             stamp = now()
-            if last is not None and last["kind"] == "search" and _within(last["at"], stamp):
-                db.execute(
+            if replace is not None:
+                changed = db.execute(
                     "UPDATE history SET at = ?, query = ?, actor = ?, sort = ?, total = ?"
-                    " WHERE id = ?",
-                    (stamp, query, actor, sort, total, last["id"]),
-                )
-                return int(last["id"])
+                    " WHERE id = ? AND corpus = ? AND kind = 'search'",
+                    (stamp, query, actor, sort, total, replace, self.corpus),
+                ).rowcount
+                if changed:
+                    return replace
             cursor = db.execute(
                 "INSERT INTO history (corpus, kind, at, query, actor, sort, total)"
                 " VALUES (?, 'search', ?, ?, ?, ?, ?)",
@@ -150,11 +156,3 @@ class History:
             (self.corpus, kind),
         )
         return _entry(rows[0]) if rows else None
-
-
-def _within(before: str, after: str) -> bool:
-    try:
-        gap = datetime.fromisoformat(after) - datetime.fromisoformat(before)
-    except ValueError:
-        return False
-    return gap.total_seconds() <= TYPING_WINDOW
