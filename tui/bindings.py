@@ -32,7 +32,7 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
     return [
         ("everywhere", APP_BINDINGS),
         ("reader", ReaderBase.BINDINGS),
-        ("workbench keys", WorkbenchReader.BINDINGS),
+        ("reader: your data", WorkbenchReader.BINDINGS),
         ("results", ResultsList.BINDINGS),
         ("article", ArticleView.BINDINGS),
         ("sidebar", EntitySidebar.BINDINGS),

@@ -31,6 +31,7 @@ __all__ = [
     "Exporter",
     "clip_records",
     "export_clips_file",
+    "export_file",
     "markdown_text",
     "mention_records",
     "result_records",
@@ -247,16 +248,28 @@ def clip_records(engine: Engine | None, clips: Iterable[Clip]) -> Iterator[dict[
         }
 
 
-def export_clips_file(clips: list[Clip], engine: Engine) -> tuple[Path, int]:
-    """The app's export: clips to a new Markdown file in `<data dir>/exports/`."""
+def export_file(
+    kind: str, columns: list[str], heading: str, records: Iterable[dict[str, Any]]
+) -> tuple[Path, int]:
+    """The app's exports: records to a new Markdown file in `<data dir>/exports/`."""
     from userdata.db import now
     from userdata.paths import data_dir
 
     folder = data_dir() / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"clips-{now().replace(':', '')[:17]}.md"
+    stamp = now().replace(":", "").replace("+0000", "")
+    path = folder / f"{kind}-{stamp}.md"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{kind}-{stamp}-{n}.md"
     with path.open("w", encoding="utf-8", newline="") as out:
-        exporter = Exporter(out, "md", CLIP_COLUMNS, "afreader clips")
-        for record in clip_records(engine, clips):
+        exporter = Exporter(out, "md", columns, heading)
+        for record in records:
             exporter.write(record)
     return path, exporter.count
+
+
+def export_clips_file(clips: list[Clip], engine: Engine) -> tuple[Path, int]:
+    """Clips to a new Markdown file in `<data dir>/exports/`."""
+    return export_file("clips", CLIP_COLUMNS, "afreader clips", clip_records(engine, clips))

@@ -35,6 +35,7 @@ class ListPicker(ActorPicker):
         super().__init__(items, title)
         # Lowercased once: filtering 10,000 entries is then a substring test each.
         self._folded = [(item_id, text, text.lower()) for item_id, text in items]
+        self.found: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -50,6 +51,7 @@ class ListPicker(ActorPicker):
             for item_id, shown, folded in self._folded
             if all(word in folded for word in words)
         ]
+        self.found = [item_id for item_id, _ in found]  # every match, shown or not
         self.options.clear_options()
         self.options.add_options(
             [Option(Content(visible(shown)), id=item_id) for item_id, shown in found[:SHOWN]]

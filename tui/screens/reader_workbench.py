@@ -77,7 +77,6 @@ class WorkbenchReader(SearchingReader):
             "History",
             "History: every search and article, newest first, type to filter; Enter re-runs"
             " or reopens",
-            show=True,
         ),
         _binding("alt+left", "trail(-1)", "Back", "Back along the trail of searches and articles"),
         _binding("alt+right", "trail(1)", "Forward", "Forward along the trail"),
@@ -104,6 +103,13 @@ class WorkbenchReader(SearchingReader):
             "Clip the selected passage (v, then shift+arrows) with a note and tags",
         ),
         _binding("w", "workbench", "Workbench", "Bookmarks and clips: filter, Enter opens"),
+        _binding(
+            "ctrl+t",
+            "export",
+            "Export",
+            "Export every result of the search to Markdown with citations"
+            " (in <data dir>/exports; the command line has csv and jsonl)",
+        ),
     ]
 
     def __init__(
@@ -444,3 +450,22 @@ class WorkbenchReader(SearchingReader):
         else:
             self._load_article(article_id, Target("passage", clip.field, clip.start, end=clip.end))
         self.article_view.focus()
+
+    def action_export(self) -> None:
+        """Every result of the search, to a Markdown file with citations."""
+        if self.engine is not None:
+            self._export_results(self.engine, self.query_text, self.sort, self.actor_filter)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export_results(self, engine: Engine, query: str, sort: str, actor: str | None) -> None:
+        from index import QueryError
+        from tui.export import RESULT_COLUMNS, export_file, result_records
+
+        try:
+            total, records = result_records(engine, query, sort, actor)
+            heading = f"Results for {query!r}" if query.strip() else "Every article"
+            path, count = export_file("results", RESULT_COLUMNS, heading, records)
+        except (QueryError, OSError) as error:
+            self.post_message(WorkbenchSaid(f"Not exported: {error}", error=True))
+            return
+        self.post_message(WorkbenchSaid(f"Exported {count:,} of {total:,} results to {path}"))

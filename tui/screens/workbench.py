@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import OptionList
 
 from tui.screens.pickers import ListPicker
+from tui.text import plain
 
 if TYPE_CHECKING:
     from index import Engine
@@ -24,10 +24,19 @@ if TYPE_CHECKING:
 __all__ = ["WorkbenchScreen"]
 
 
+class _Said(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class _Loaded(Message):
-    def __init__(self, items: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, items: list[tuple[str, str]], targets: dict[str, tuple[str, Clip | None]]
+    ) -> None:
         super().__init__()
         self.items = items
+        self.targets = targets
 
 
 def clip_line(clip: Clip, state: str) -> str:
@@ -81,20 +90,22 @@ class WorkbenchScreen(ListPicker):
 
         hashes = self.engine.store.hashes()
         items: list[tuple[str, str]] = []
+        targets: dict[str, tuple[str, Clip | None]] = {}
         for clip in self.workbench.notes.clips():
             key = f"c{clip.id}"
-            self.targets[key] = (clip.article_id, clip)
+            targets[key] = (clip.article_id, clip)
             items.append((key, clip_line(clip, state(clip.article_id, clip.content_hash, hashes))))
         for mark in self.workbench.notes.bookmarks():
             key = f"b{mark.id}"
-            self.targets[key] = (mark.article_id, None)
+            targets[key] = (mark.article_id, None)
             items.append(
                 (key, bookmark_line(mark, state(mark.article_id, mark.content_hash, hashes)))
             )
-        self.post_message(_Loaded(items))
+        self.post_message(_Loaded(items, targets))
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
+        self.targets = message.targets
         self._folded = [(key, text, text.lower()) for key, text in message.items]
         self.title_text = f"Workbench: {len(message.items):,} bookmarks and clips (type to filter)"
         self._show(self.query_one("#picker-filter").value)  # type: ignore[attr-defined]
@@ -107,17 +118,20 @@ class WorkbenchScreen(ListPicker):
 
     def action_export(self) -> None:
         """The clips listed, to a Markdown file with citations."""
-        keys = {
-            int(option.id[1:])
-            for option in self.query_one(OptionList)._options
-            if option.id and option.id.startswith("c")
-        }
-        self._export(keys)
+        self._export({int(key[1:]) for key in self.found if key.startswith("c")})
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, keys: set[int]) -> None:
         from tui.export import export_clips_file
 
         clips = [c for c in self.workbench.notes.clips() if c.id in keys]
-        path, count = export_clips_file(clips, self.engine)
-        self.app.call_from_thread(self.notify, f"Exported {count:,} clip(s) to {path}", timeout=10)
+        try:
+            path, count = export_clips_file(clips, self.engine)
+        except OSError as error:
+            self.post_message(_Said(f"Not exported: {error}"))
+            return
+        self.post_message(_Said(f"Exported {count:,} clip(s) to {path}"))
+
+    @on(_Said)
+    def _said(self, message: _Said) -> None:
+        self.notify(plain(message.text), timeout=10, markup=False)
