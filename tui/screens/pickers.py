@@ -31,6 +31,12 @@ SHOWN = 300
 class ListPicker(ActorPicker):
     """Choose one item of a long list (newest first); dismissed with its id (None: closed)."""
 
+    DEFAULT_CSS = """
+    ListPicker > Vertical { width: 110; }
+    ListPicker OptionList { max-height: 24; }
+    ListPicker #picker-more { padding: 0 1; color: $text-muted; }
+    """
+
     def __init__(self, items: list[tuple[str, str]], title: str) -> None:
         super().__init__(items, title)
         # Lowercased once: filtering 10,000 entries is then a substring test each.

@@ -87,6 +87,8 @@ class ReaderScreen(WorkbenchReader):
         self.search_bar.input.focus()
         # After the first frame: the worker imports Whoosh, which holds the GIL while it runs.
         self.call_after_refresh(self.keeper.open, self._key())
+        # The user database, filed under the corpus (the engine's, before the engine exists).
+        self.call_after_refresh(self.open_workbench, self._location()[0])
 
     def on_resize(self) -> None:
         self._lay_out()
@@ -133,7 +135,6 @@ class ReaderScreen(WorkbenchReader):
         for notice in message.notices:
             self.say(notice, title="Index", severity="warning", timeout=12)
         if first:
-            self.open_workbench(message.engine)
             # Not on the way to the first results: once they are on screen.
             self.set_timer(PROBLEMS_DELAY, lambda: self._count_problems(message.engine))
             # What start-up made (modules, widgets, the open index) lives as long as the app:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -126,22 +127,26 @@ class WorkbenchReader(SearchingReader):
         self._opened_entry: int | None = None  # the history entry of the article shown
         self._chosen_search = False  # the next search was chosen whole, not typed
         self._typed_search: tuple[int, float] | None = None  # (entry, when) last typed
+        self._pending: list[Callable[[Workbench], str | None]] = []
 
     # --- opening ----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="userdata-open", exit_on_error=False)
-    def open_workbench(self, engine: Engine) -> None:
-        """Open the user database for the engine's corpus (in a worker)."""
+    def open_workbench(self, corpus: Path | None) -> None:
+        """Open the user database for a corpus (None: the bundled one), in a worker."""
         from userdata.workbench import open_workbench
 
-        workbench = open_workbench(engine.corpus)
+        workbench = open_workbench(corpus)
         trail = list(reversed(workbench.history.entries(limit=TRAIL)))
         self.post_message(WorkbenchOpened(workbench, trail))
 
     @on(WorkbenchOpened)
     def _workbench_opened(self, message: WorkbenchOpened) -> None:
         self.workbench = message.workbench
-        self.trail = message.trail
+        self.trail = message.trail + self.trail
+        pending, self._pending = self._pending, []
+        for waiting in pending:  # what happened while it opened
+            self._write(waiting)
         if message.workbench.notice:
             self.say(message.workbench.notice, 15, title="Your data", severity="warning")
         last = next((e for e in reversed(self.trail) if e.kind == "article"), None)
@@ -149,7 +154,9 @@ class WorkbenchReader(SearchingReader):
             self.say(f"Press ctrl+o to resume where you were: {last.text}", 8)
 
     def _write(self, work: Callable[[Workbench], str | None]) -> None:
-        if self.workbench is not None and not self.workbench.db.readonly:
+        if self.workbench is None:
+            self._pending.append(work)  # written once it is open
+        elif not self.workbench.db.readonly:
             self._run_write(self.workbench, work)
 
     @work(thread=True, group="userdata", exit_on_error=False)
