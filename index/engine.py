@@ -357,35 +357,6 @@ class Engine:
             keep = set(checked(searcher.docs_for_query(allowed), check))
             return sum(1 for docnum in matched if docnum in keep)
 
-    @reads_index
-    def ranked_ids(
-        self,
-        text: str,
-        *,
-        sort: str = "relevance",
-        actor: str | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> list[tuple[str, float | None]]:
-        """Every matching article's id, in the order `search` gives them, with its score (None
-        by date): no snippet, no article read, for exports and "new since" counts."""
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        check = checker(cancelled)
-        everything = self.store.count()
-        if not text.strip() and actor is None:
-            return [(article_id, None) for article_id in self.store.ids_newest()]
-        compiled = self.compile(text) if text.strip() else None
-        q, kwargs = self._whoosh_query(compiled, actor, sort)
-        scored = compiled is not None and sort == "relevance"
-        with self._reading() as reading:
-            searcher = reading.searcher
-            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
-            top, _ = self._top(reading, q, everything, kwargs, check)
-            return [
-                (searcher.stored_fields(docnum)["id"], score if scored else None)
-                for docnum, score in top
-            ]
-
     @staticmethod
     def _whoosh_query(
         compiled: CompiledQuery | None, actor: str | None, sort: str

@@ -180,6 +180,7 @@ def _history(args: argparse.Namespace, out: TextIO) -> int:
 
 def _saved(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     from index import QueryError
+    from index.listing import matching_ids
 
     workbench = _workbench(args, engine)
     saved = workbench.saved
@@ -203,7 +204,7 @@ def _saved(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     listed = saved.all()
     for item in listed:
         try:
-            ids = [i for i, _ in engine.ranked_ids(item.query, sort="date", actor=item.actor)]
+            ids = sorted(matching_ids(engine, item.query, item.actor))
         except QueryError as error:
             print(f"afreader: {item.name!r}: bad query: {visible(str(error))}", file=sys.stderr)
             ids = []

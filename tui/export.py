@@ -165,7 +165,9 @@ def result_records(
     engine: Engine, query: str, sort: str = "relevance", actor: str | None = None
 ) -> tuple[int, Iterator[dict[str, Any]]]:
     """How many articles match, and their records in the search's order (read in batches)."""
-    ranked = engine.ranked_ids(query, sort=sort, actor=actor)
+    from index.listing import ranked_ids
+
+    ranked = ranked_ids(engine, query, sort=sort, actor=actor)
 
     def records() -> Iterator[dict[str, Any]]:
         for first in range(0, len(ranked), BATCH):

@@ -341,13 +341,14 @@ class WorkbenchReader(SearchingReader):
     @work(thread=True, exclusive=True, group="saved", exit_on_error=False)
     def _count_saved(self, workbench: Workbench, engine: Engine) -> None:
         from index import QueryError
+        from index.listing import matching_ids
 
         counted = []
         for saved in workbench.saved.all():
             try:
-                ids = [i for i, _ in engine.ranked_ids(saved.query, sort="date", actor=saved.actor)]
+                ids = matching_ids(engine, saved.query, saved.actor)
             except QueryError:
-                ids = []
+                ids = set()
             counted.append((saved, workbench.saved.new_since(saved, ids), len(ids)))
         self.post_message(SavedCounted(counted))
 
@@ -371,7 +372,9 @@ class WorkbenchReader(SearchingReader):
             self.run_search(saved.query, saved.actor, saved.sort)
 
             def work(w: Workbench) -> None:
-                ids = [i for i, _ in engine.ranked_ids(saved.query, sort="date", actor=saved.actor)]
+                from index.listing import matching_ids
+
+                ids = matching_ids(engine, saved.query, saved.actor)
                 w.saved.opened(saved, ids)
 
             self._write(work)

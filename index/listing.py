@@ -1,0 +1,72 @@
+"""Every article a query matches, as ids: for exports and saved searches' "new since" counts.
+
+No snippet is made and no article is read: `ranked_ids` gives the ids in the order a search
+shows them (with scores), `matching_ids` the set alone, as cheaply as the index allows
+(Whoosh's matcher walked once, each document's stored id read).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.cancel import Cancelled, checked, checker
+from index.errors import reads_index
+from index.expansion import budget_for
+from index.query import QueryError
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+
+__all__ = ["matching_ids", "ranked_ids"]
+
+SORTS = ("relevance", "date")
+
+
+@reads_index
+def ranked_ids(
+    engine: Engine,
+    text: str,
+    *,
+    sort: str = "relevance",
+    actor: str | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[tuple[str, float | None]]:
+    """Every matching article's id, in the order `Engine.search` gives them, with its score
+    (None when sorted by date). Raises QueryError for a query that cannot be run."""
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    check = checker(cancelled)
+    if not text.strip() and actor is None:
+        return [(article_id, None) for article_id in engine.store.ids_newest()]
+    compiled = engine.compile(text) if text.strip() else None
+    q, kwargs = engine._whoosh_query(compiled, actor, sort)
+    scored = compiled is not None and sort == "relevance"
+    with engine._reading() as reading:
+        searcher = reading.searcher
+        q = engine._answerer.prepare(q, budget_for(q, searcher, check, compiled))
+        top, _ = engine._top(reading, q, max(1, engine.store.count()), kwargs, check)
+        return [
+            (searcher.stored_fields(docnum)["id"], score if scored else None)
+            for docnum, score in top
+        ]
+
+
+@reads_index
+def matching_ids(
+    engine: Engine, text: str, actor: str | None = None, cancelled: Cancelled | None = None
+) -> set[str]:
+    """The ids of every article a query matches, in no order (as `Engine.count` counts them)."""
+    check = checker(cancelled)
+    if not text.strip() and actor is None:
+        return set(engine.store.hashes())
+    compiled = engine.compile(text) if text.strip() else None
+    q, kwargs = engine._whoosh_query(compiled, actor, "relevance")
+    allowed = kwargs.get("filter")
+    with engine.searching() as searcher:
+        q = engine._answerer.prepare(q, budget_for(q, searcher, check, compiled))
+        docs = checked(searcher.docs_for_query(q), check)
+        if allowed is not None:
+            keep = set(checked(searcher.docs_for_query(allowed), check))
+            docs = (d for d in docs if d in keep)
+        reader = searcher.reader()
+        return {reader.stored_fields(docnum)["id"] for docnum in docs}
