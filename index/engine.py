@@ -32,8 +32,9 @@ from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
 from index.highlight import Highlighter, page_hits
 from index.kwic import KwicLine, kwic_lines
+from index.lexicon import Lexicons, words_folder
 from index.paths import expand_user, index_dir_for
-from index.plain import Answerer, Reading, sorted_top
+from index.plain import Answerer, Reading
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
@@ -92,6 +93,7 @@ class Engine:
         self._chosen: Answerer | None = None
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
+        self._lexicons: Lexicons | None = None  # the open generation's word lists
         self._compiler: QueryCompiler | None = None
         self._generation_path: Path | None = None
 
@@ -173,6 +175,7 @@ class Engine:
                 self._store = Store(generation.store_path)
                 self._store.count()  # the store opens lazily: read it once now
                 self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+                self._lexicons = Lexicons(words_folder(generation.path))
             except Exception as error:  # any way Whoosh or SQLite fails to read it is damage
                 self.close()
                 raise IndexDamaged.of(error) from None
@@ -292,7 +295,7 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, sort)
         with self._reading() as reading:
             searcher = reading.searcher
-            budget = budget_for(q, searcher, check, compiled)
+            budget = budget_for(q, searcher, check, compiled, self._lexicons)
             q = self._answerer.prepare(q, budget)
             top, total = self._top(reading, q, offset + limit, kwargs, check)
             entity_ids: set[str] = (
@@ -329,7 +332,7 @@ class Engine:
         allow = kwargs.get("filter")
         if "sortedby" not in kwargs:
             return self._answerer.rank(reading, q, limit, allow, check)
-        return sorted_top(
+        return self._answerer.sort_by(
             reading, q, limit, kwargs["sortedby"], kwargs.get("reverse", False), allow, check
         )
 
@@ -350,7 +353,7 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
         allowed = kwargs.get("filter")
         with self.searching() as searcher:
-            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
+            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled, self._lexicons))
             matched = checked(searcher.docs_for_query(q), check)
             if allowed is None:
                 return sum(1 for _ in matched)
@@ -381,7 +384,7 @@ class Engine:
             docnum = searcher.document_number(id=article.article.id)
             if docnum is None:
                 return {"title": [], "body": []}
-            budget = budget_for(compiled.query, searcher, None, compiled)
+            budget = budget_for(compiled.query, searcher, None, compiled, self._lexicons)
             q = self._answerer.prepare(compiled.query, budget)
             highlighter = Highlighter(searcher, q, entity_ids)
             title, body = highlighter.page(

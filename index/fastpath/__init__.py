@@ -58,6 +58,23 @@ class FastPath:
         allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
         return ranked(searcher, q, limit, allowed, reading.lengths, check)
 
+    def sort_by(
+        self,
+        reading: Reading,
+        q: wq.Query,
+        limit: int,
+        field: str,
+        reverse: bool,
+        allow: wq.Query | None,
+        check: Check | None,
+    ) -> Ranked:
+        """Every match planned at once per segment, sorted by a column (`datesort`)."""
+        from index.fastpath.datesort import sorted_by_column
+
+        searcher = reading.searcher
+        allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
+        return sorted_by_column(searcher, q, limit, field, reverse, allowed, reading.lengths, check)
+
 
 def choose_answerer() -> tuple[Answerer, str | None]:
     """The answerer for a new engine, and a notice when it is not the one expected: plain
