@@ -175,3 +175,34 @@ async def test_bookmark_and_clip_a_selected_passage_then_open_it_from_the_workbe
         assert shown_article(screen) == article.article.id
         shown = screen.article_view.selection
         assert shown is not None and (shown.start, shown.end) == (clip.start, clip.end)
+
+
+async def test_a_mouse_drag_across_paragraphs_is_clipped_by_its_offsets(app_index: Path) -> None:
+    from textual.geometry import Offset
+    from textual.selection import Selection as Dragged
+
+    from tui.widgets.article import Paragraph
+
+    app = new_app(app_index)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(app, pilot)
+        await search(app, pilot, "Punjshir")
+        screen = await open_first_result(app, pilot)
+        article = screen.article_view.article
+        assert article is not None
+        first, second = list(screen.query(Paragraph))[:2]
+        # What a drag from the 5th character of the first paragraph into the second leaves.
+        screen.selections = {
+            first: Dragged(Offset(4, 0), None),
+            second: Dragged(None, Offset(7, 0)),
+        }
+        await pilot.pause()
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Prompt)
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        [clip] = open_workbench(None).notes.clips()
+        body = article.article.body
+        assert (clip.start, clip.end) == (first.start + 4, second.start + 7)
+        assert clip.text == body[first.start + 4 : second.start + 7]

@@ -101,7 +101,7 @@ class WorkbenchReader(SearchingReader):
             "c",
             "clip",
             "Clip",
-            "Clip the selected passage (v, then shift+arrows) with a note and tags",
+            "Clip the selected passage (v, then shift+arrows, or a mouse drag) with a note and tags",
         ),
         _binding("w", "workbench", "Workbench", "Bookmarks and clips: filter, Enter opens"),
         _binding(
@@ -400,6 +400,8 @@ class WorkbenchReader(SearchingReader):
     def action_clip(self) -> None:
         """Clip the selected passage, with an optional note and tags."""
         stored, chosen = self.article_view.article, self.article_view.selection
+        if chosen is None or chosen.empty:
+            chosen = self.article_view.mouse_selection()  # a mouse drag across the text
         if stored is None or chosen is None or chosen.empty:
             self.say("Select a passage first: v starts a selection, shift+arrows extend it.", 4)
             return

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Offset
 from textual.style import Style
 from textual.widgets import Static
 
@@ -272,6 +273,32 @@ class ArticleView(VerticalScroll, can_focus=True):
         if scroll and selection is not None:
             mark = Mark(selection.field, selection.start, selection.end, "hit")
             self.call_after_refresh(self.scroll_to_mark, mark)
+
+    def mouse_selection(self) -> Selection | None:
+        """The passage selected with the mouse (a drag across paragraphs of the body), as a
+        selection of the article's text; None when nothing of the body is selected."""
+        chosen = self.screen.selections if self.is_mounted else {}
+        starts: list[int] = []
+        ends: list[int] = []
+        for paragraph in self.query(Paragraph):
+            if paragraph not in chosen:
+                continue
+            lines = unwrapped(self.field_text("body")[paragraph.start : paragraph.end]).split("\n")
+            found = chosen[paragraph]
+
+            def offset(point: Offset | None, default: int, lines: list[str] = lines) -> int:
+                if point is None:
+                    return default
+                y = min(point.y, len(lines) - 1)
+                x = min(point.x, len(lines[y]))
+                return sum(len(line) + 1 for line in lines[:y]) + x
+
+            length = paragraph.end - paragraph.start
+            starts.append(paragraph.start + offset(found.start, 0))
+            ends.append(paragraph.start + min(length, offset(found.end, length)))
+        if not starts or max(ends) <= min(starts):
+            return None
+        return Selection("body", min(starts), max(ends))
 
     def _top_offset(self) -> int:
         for paragraph in self.query(Paragraph):
