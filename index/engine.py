@@ -24,12 +24,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
+from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
 from index.errors import EngineError, IndexDamaged, reads_index
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
+from index.gazcache import cached_gazetteer
 from index.highlight import Highlighter, page_hits
 from index.kwic import KwicLine, kwic_lines
 from index.lexicon import Lexicons, words_folder
@@ -73,14 +74,14 @@ class Engine:
         procs: int = 1,
     ) -> None:
         self.corpus = expand_user(corpus or BUNDLED_ARTICLES)
+        self.index_root = None if index_root is None else expand_user(index_root)
+        self.root = index_dir_for(self.corpus, self.index_root)
         if gazetteer is None:
-            gazetteer, problems = load_gazetteer()
+            gazetteer, problems = cached_gazetteer(None, self.root.parent)
             self.gazetteer_problems = problems
         else:
             self.gazetteer_problems = []
         self.gazetteer = gazetteer
-        self.index_root = None if index_root is None else expand_user(index_root)
-        self.root = index_dir_for(self.corpus, self.index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._lock = threading.Lock()
         # Not `searcher.refresh()` when the index changed: Whoosh 2.7 then reuses the old
@@ -108,7 +109,7 @@ class Engine:
         (said in `notices`), else the fast path; chosen when first needed, so that the
         start-up check (`is_fresh`) does not pay for the fast path's own check."""
         if self._chosen is None:
-            self._chosen, notice = choose_answerer()
+            self._chosen, notice = choose_answerer(self.root.parent)
             if notice:
                 self.notices.append(notice)
         return self._chosen

@@ -48,6 +48,8 @@ class Lexicons:
     def words(self, reader: Any, field: str) -> list[str]:
         """The words of `field` in `reader`'s segment, in the term index's order."""
         segment = reader.segment()
+        if segment is None:  # an empty index's reader: nothing to keep
+            return [reader.schema[field].from_bytes(b) for b in reader.lexicon(field)]
         key = (segment.segment_id(), field)
         with self._lock:
             kept = self._kept.get(key)
@@ -71,6 +73,8 @@ class Lexicons:
         segments = set()
         with ix.reader() as reader:
             for leaf, _ in reader.leaf_readers():
+                if leaf.segment() is None:  # an empty index
+                    continue
                 segments.add(leaf.segment().segment_id())
                 for field in fields:
                     if field in leaf.schema:
