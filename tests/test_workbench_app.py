@@ -206,3 +206,31 @@ async def test_a_mouse_drag_across_paragraphs_is_clipped_by_its_offsets(app_inde
         body = article.article.body
         assert (clip.start, clip.end) == (first.start + 4, second.start + 7)
         assert clip.text == body[first.start + 4 : second.start + 7]
+
+
+async def test_the_results_and_the_mentions_view_export_to_markdown(app_index: Path) -> None:
+    from tui.screens.mentions import MentionsScreen
+    from userdata.paths import data_dir
+
+    app = new_app(app_index)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(app, pilot)
+        screen = await search(app, pilot, "Dostum")
+        total = screen.results.option_count
+        screen.results.focus()
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        [results] = (data_dir() / "exports").glob("results-*.md")
+        text = results.read_text("utf-8")
+        assert text.startswith("# Results for 'Dostum'")
+        assert text.count("\n## ") == total and text.count("Source: ") == total
+        screen.choose_actor("abdul-rashid-dostum")
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MentionsScreen)
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        [mentions] = (data_dir() / "exports").glob("mentions-*.md")
+        mentioned = mentions.read_text("utf-8")
+        assert mentioned.startswith("# Mentions of Abdul Rashid Dostum")
+        assert "Actor: Abdul Rashid Dostum" in mentioned and "body characters" in mentioned
