@@ -61,9 +61,11 @@ async def test_searches_and_articles_are_kept_and_resumed_after_a_restart(
         await settle(app, pilot)
         screen.article_view.scroll_to(y=3, animate=False)
         await pilot.pause()
+        await pilot.press("q")  # quitting remembers how far the article was read
     history = open_workbench(None).history.entries()
     kinds = [(e.kind, e.query, e.article_id) for e in history]
     assert kinds[0] == ("article", "Punjshir", first)
+    assert history[0].scroll_y == 3
     assert ("search", "Punjshir", None) in kinds
     again = new_app(app_index)
     async with again.run_test(size=SIZE) as pilot:

@@ -96,7 +96,7 @@ class AfreaderApp(App[None]):
         """Quit, remembering how far the open article was read (for "resume")."""
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                screen.remember_scroll()
+                screen.remember_scroll(now=True)
         self.exit()
 
     def action_help_quit(self) -> None:

@@ -228,16 +228,21 @@ class WorkbenchReader(SearchingReader):
         else:
             self.trail.append(entry)
 
-    def remember_scroll(self) -> None:
-        """The open article's scroll position, for "resume where you were"."""
+    def remember_scroll(self, now: bool = False) -> None:
+        """The open article's scroll position, for "resume where you were": in a worker, or
+        (`now`, as the app quits) before returning."""
         if not self.is_mounted or not self.query("#article"):
             return
         entry, y = self._opened_entry, float(self.article_view.scroll_y)
-        if entry is not None and self.workbench is not None and not self.workbench.db.readonly:
-            from userdata.db import UserDataError
+        if entry is None or self.workbench is None or self.workbench.db.readonly:
+            return
+        if not now:
+            self._write(lambda w: w.history.scrolled(entry, y))
+            return
+        from userdata.db import UserDataError
 
-            with suppress(UserDataError):  # said already when it was opened
-                self.workbench.history.scrolled(entry, y)
+        with suppress(UserDataError):  # a write that fails was said when it first failed
+            self.workbench.history.scrolled(entry, y)
 
     # --- replaying --------------------------------------------------------------------------
 
