@@ -2,12 +2,14 @@
 
 No snippet is made and no article is read: `ranked_ids` gives the ids in the order a search
 shows them (with scores), `matching_ids` the set alone, as cheaply as the index allows
-(Whoosh's matcher walked once, each document's stored id read).
+(Whoosh's matcher walked once, each document's stored id read once per reader).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
 
 from index.cancel import Cancelled, checked, checker
 from index.errors import reads_index
@@ -69,4 +71,27 @@ def matching_ids(
             keep = set(checked(searcher.docs_for_query(allowed), check))
             docs = (d for d in docs if d in keep)
         reader = searcher.reader()
-        return {reader.stored_fields(docnum)["id"] for docnum in docs}
+        known = _known_ids(reader)
+        found = set()
+        for docnum in docs:
+            article_id = known.get(docnum)
+            if article_id is None:
+                article_id = known[docnum] = reader.stored_fields(docnum)["id"]
+            found.add(article_id)
+        return found
+
+
+# Each reader's document numbers and the ids they hold, filled as counts meet them: a reader's
+# numbers never change (a changed index gets a new reader), so a saved search counted again,
+# or another that matches the same articles, reads no stored field twice. Dropped with the
+# reader.
+_IDS: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
+_IDS_LOCK = threading.Lock()
+
+
+def _known_ids(reader: Any) -> dict[int, str]:
+    with _IDS_LOCK:
+        known = _IDS.get(reader)
+        if known is None:
+            known = _IDS[reader] = {}
+        return known
