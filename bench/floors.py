@@ -48,5 +48,11 @@ FLOORS: tuple[Floor, ...] = (
     Floor("typing_bundled", "keystroke to results drawn, bundled corpus", "max", "ms", 100, "<", 4),
     Floor("fuzz", "the slowest fuzzed query, bundled corpus", "max", "ms", 50, "<", 6),
     Floor("debounce", "last keystroke to search start, past the debounce", "max", "ms", 30, "<", 5),
+    Floor("history_picker", "history picker opens, 10,000 entries", "max", "ms", 100, "<", 15),
+    Floor("new_since", "saved search new-since count / the search itself", "max", "x", 1, "≤", 15),
+    Floor("export_csv", "20,000+ results exported to CSV", "seconds", "s", 10, "<", 15),
+    Floor(
+        "export_memory", "export peak memory, 20,000+ / a tenth as many", "ratio", "", 1.2, "≤", 15
+    ),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}

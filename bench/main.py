@@ -16,6 +16,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
+    workbench    history picker (10,000 entries), saved searches' new-since, CSV export
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
 everything in a JSON file (default <work>/results.json; results of sections not run this time
@@ -50,6 +51,7 @@ from bench.launch import section_launch
 from bench.mentions import section_mentions
 from bench.queries import section_queries
 from bench.report import table
+from bench.workbench import section_workbench
 
 SECTIONS = (
     "build",
@@ -63,6 +65,7 @@ SECTIONS = (
     "typing",
     "fuzz",
     "debounce",
+    "workbench",
 )
 
 
@@ -112,6 +115,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "typing": section_typing,
     "fuzz": section_fuzz,
     "debounce": section_debounce,
+    "workbench": section_workbench,
 }
 
 

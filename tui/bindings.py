@@ -22,18 +22,22 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
     from tui.screens.actor_picker import ActorPicker
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
-    from tui.screens.reader import ReaderScreen
+    from tui.screens.reader_base import ReaderBase
+    from tui.screens.reader_workbench import WorkbenchReader
+    from tui.screens.workbench import WorkbenchScreen
     from tui.widgets.article import ArticleView
     from tui.widgets.results import ResultsList
     from tui.widgets.sidebar import EntitySidebar
 
     return [
         ("everywhere", APP_BINDINGS),
-        ("reader", ReaderScreen.BINDINGS),
+        ("reader", ReaderBase.BINDINGS),
+        ("reader: your data", WorkbenchReader.BINDINGS),
         ("results", ResultsList.BINDINGS),
         ("article", ArticleView.BINDINGS),
         ("sidebar", EntitySidebar.BINDINGS),
         ("mentions view", MentionsScreen.BINDINGS),
         ("problems view", ProblemsScreen.BINDINGS),
         ("actor picker", ActorPicker.BINDINGS),
+        ("workbench", WorkbenchScreen.BINDINGS),
     ]
