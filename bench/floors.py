@@ -70,5 +70,11 @@ FLOORS: tuple[Floor, ...] = (
     Floor("comentions", "co-mentions of an actor", "median", "ms", 300, "<", 16),
     Floor("matrix", "30x30 actor matrix, 5,000-article result set", "median", "ms", 1000, "<", 16),
     Floor("keyness", "keyness, 5,000-article result set", "median", "ms", 1000, "<", 16),
+    Floor("history_picker", "history picker opens, 10,000 entries", "max", "ms", 100, "<", 15),
+    Floor("new_since", "saved search new-since count / the search itself", "max", "x", 1, "≤", 15),
+    Floor("export_csv", "20,000+ results exported to CSV", "seconds", "s", 10, "<", 15),
+    Floor(
+        "export_memory", "export peak memory, 20,000+ / a tenth as many", "ratio", "", 1.2, "≤", 15
+    ),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}

@@ -17,6 +17,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
     overview     histogram and facets after the results; timeline, co-mentions, matrix, keyness
+    workbench    history picker (10,000 entries), saved searches' new-since, CSV export
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
 everything in a JSON file (default <work>/results.json; results of sections not run this time
@@ -52,6 +53,7 @@ from bench.mentions import section_mentions
 from bench.overview import section_overview
 from bench.queries import section_queries
 from bench.report import table
+from bench.workbench import section_workbench
 
 SECTIONS = (
     "build",
@@ -66,6 +68,7 @@ SECTIONS = (
     "fuzz",
     "debounce",
     "overview",
+    "workbench",
 )
 
 
@@ -116,6 +119,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "fuzz": section_fuzz,
     "debounce": section_debounce,
     "overview": section_overview,
+    "workbench": section_workbench,
 }
 
 

@@ -162,7 +162,7 @@ async def test_comentions_then_the_sentences_then_the_article(app: AfreaderApp) 
         await settle(app, pilot)
         screen = reader(app)
         screen.actor = DOSTUM
-        view = await open_view(app, pilot, "c")
+        view = await open_view(app, pilot, "C")
         assert cells(view, 0)[:3] == ["Atta Mohammad Noor", "22", "4"]
         assert "2015:22/3" in cells(view, 0)[3]
         await pilot.press("enter")

@@ -37,6 +37,7 @@ from tui.navigation import Mark, Place
 from tui.opening import EngineFactory, IndexKeeper, Location
 from tui.screens.reader_base import Preferences
 from tui.screens.reader_overview import OverviewReader
+from tui.screens.reader_workbench import WorkbenchReader
 from tui.text import safe
 from tui.widgets.article import ArticleView
 from tui.widgets.build_panel import BuildPanel
@@ -59,7 +60,7 @@ MIN_ARTICLE_WIDTH = 20
 SIDEBAR_WIDTH = 100
 
 
-class ReaderScreen(OverviewReader):
+class ReaderScreen(OverviewReader, WorkbenchReader):
     """Search, read, and jump between the mentions of an actor."""
 
     keeper = getters.query_one(IndexKeeper)
@@ -89,6 +90,8 @@ class ReaderScreen(OverviewReader):
         self.search_bar.input.focus()
         # After the first frame: the worker imports Whoosh, which holds the GIL while it runs.
         self.call_after_refresh(self.keeper.open, self._key())
+        # The user database, filed under the corpus (the engine's, before the engine exists).
+        self.call_after_refresh(self.open_workbench, self._location()[0])
 
     def on_resize(self) -> None:
         self._lay_out()
@@ -199,6 +202,7 @@ class ReaderScreen(OverviewReader):
         self.article_view.focus()
 
     def _leave_mark(self) -> None:
+        self.remember_scroll()
         article = self.article_view.article
         if article is not None:
             self.history.push(Place(article.article.id, self.article_view.scroll_y, self.actor))
@@ -234,6 +238,7 @@ class ReaderScreen(OverviewReader):
         )
         if not (keep and same):
             await self.article_view.show(message.article)
+            self.record_article(message.article)
         self._hits_query = message.query
         self.sidebar.show(message.mentions, self.engine.gazetteer)
         self.nav.load(message.hits, message.mentions, self.actor)
@@ -243,6 +248,12 @@ class ReaderScreen(OverviewReader):
         elif target.kind == "mention":
             mark = self.nav.point_at_mention(target.field, target.start)
             self._refresh_marks(scroll_to=mark)
+        elif target.kind == "passage":
+            from tui.selection import Selection
+
+            self._refresh_marks()
+            passage = Selection(target.field, target.start, target.end)
+            self.article_view.select(passage, scroll=True)
         elif target.kind == "scroll":
             self._refresh_marks()
             self.call_after_refresh(self.article_view.scroll_to, y=target.scroll_y, animate=False)

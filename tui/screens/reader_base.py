@@ -128,10 +128,10 @@ class ReaderBase(Screen[None]):
         ),
         _binding("r", "refresh", "Refresh", "Re-read the corpus and update the index", show=False),
         _binding(
-            "backspace,alt+left",
+            "backspace",
             "back",
-            "Back",
-            "Go back to where you were before the last jump",
+            "Jump back",
+            "Go back to where you were before the last jump (alt+left walks the history)",
             show=False,
         ),
         # The overview (tui/screens/reader_overview.py): the date histogram above the
@@ -180,7 +180,7 @@ class ReaderBase(Screen[None]):
             show=False,
         ),
         _binding(
-            "c",
+            "C",
             "comentions",
             "Co-mentions",
             "The actors mentioned with the chosen actor, by sentence and by article (no actor"
