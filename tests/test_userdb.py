@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -184,21 +187,57 @@ def test_a_newer_schema_is_opened_read_only(tmp_path: Path) -> None:
     newer.close()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
-def test_a_read_only_file_is_read_but_not_written(tmp_path: Path) -> None:
-    db = open_userdb(tmp_path)
-    Notes(db, CORPUS).toggle_bookmark("a", "h", "kept")
-    db.close()
-    (tmp_path / DB_NAME).chmod(0o444)
-    tmp_path.chmod(0o555)
+@contextmanager
+def _read_only_folder(tmp_path: Path) -> Iterator[tuple[Path, Callable[[], None]]]:
+    """A folder, and what makes it read-only: permissions for a user; for root, who writes
+    through permissions, a small filesystem mounted read-only (skipped where none can be)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "data"
+        folder.mkdir()
+
+        def by_permissions() -> None:
+            (folder / DB_NAME).chmod(0o444)
+            folder.chmod(0o555)
+
+        try:
+            yield folder, by_permissions
+        finally:
+            folder.chmod(0o755)
+        return
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    mount = shutil.which("mount")
+    if mount is None:
+        pytest.skip("no mount command to make a read-only filesystem")
+    made = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a filesystem here: {made.stderr.strip()}")
+
+    def by_mount() -> None:
+        subprocess.run([mount, "-o", "remount,ro", str(folder)], check=True)
+
     try:
-        ro = open_userdb(tmp_path)
+        yield folder, by_mount
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_read_only_file_is_read_but_not_written(tmp_path: Path) -> None:
+    with _read_only_folder(tmp_path) as (folder, make_read_only):
+        db = open_userdb(folder)
+        Notes(db, CORPUS).toggle_bookmark("a", "h", "kept")
+        db.close()
+        make_read_only()
+        ro = open_userdb(folder)
         assert ro.readonly and ro.notice is not None
         assert [b.title for b in Notes(ro, CORPUS).bookmarks()] == ["kept"]
         with pytest.raises(UserDataError, match="not saved"):
             Notes(ro, CORPUS).toggle_bookmark("b", "h", "t")
-    finally:
-        tmp_path.chmod(0o755)
+        ro.close()
+        assert [b.title for b in Notes(open_userdb(folder), CORPUS).bookmarks()] == ["kept"]
 
 
 def test_a_folder_that_cannot_be_made_still_gives_a_database(tmp_path: Path) -> None:
