@@ -16,6 +16,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
+    overview     histogram and facets after the results; timeline, co-mentions, matrix, keyness
     workbench    history picker (10,000 entries), saved searches' new-since, CSV export
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
@@ -49,6 +50,7 @@ from bench.fuzz import section_fuzz
 from bench.keystrokes import section_typing
 from bench.launch import section_launch
 from bench.mentions import section_mentions
+from bench.overview import section_overview
 from bench.queries import section_queries
 from bench.report import table
 from bench.workbench import section_workbench
@@ -65,6 +67,7 @@ SECTIONS = (
     "typing",
     "fuzz",
     "debounce",
+    "overview",
     "workbench",
 )
 
@@ -115,6 +118,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "typing": section_typing,
     "fuzz": section_fuzz,
     "debounce": section_debounce,
+    "overview": section_overview,
     "workbench": section_workbench,
 }
 

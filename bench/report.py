@@ -246,6 +246,54 @@ def debounce_rows(d: Data) -> list[Row]:
     ]
 
 
+def overview_rows(o: Data) -> list[Row]:
+    """The overview beside the search alone."""
+    rows = [
+        row(
+            "Overview: per-article columns, built once per state of the index",
+            f"{o['columns_ms']:.0f} ms",
+        )
+    ]
+    for name in ("27k", "500"):
+        q = o["queries"][name]
+        floor = FLOOR[f"overview_{name}"]
+        rows.append(
+            row(
+                f"Histogram + facets of {q['query']!r} ({q['hits']:,} hits) after its results"
+                f" (the search alone: {q['search_ms']:.0f} ms)",
+                f"{q['histogram_facets_ms']:.0f} ms",
+                floor,
+                floor.met(q["histogram_facets_ms"]),
+            )
+        )
+    top, mid, s5 = o["top_entity"], o["mid_entity"], o["set_5k"]
+    for key, label, value in (
+        ("timeline", f"Timeline of {top['id']} ({top['mentions']:,} mentions)", o["timeline_ms"]),
+        (
+            "comentions",
+            f"Co-mentions of {top['id']} ({top['articles']:,} articles), warm"
+            f" (first run: {o.get('comentions_cold_ms', 0):.0f} ms)",
+            o["comentions_ms"],
+        ),
+        ("matrix", f"30x30 matrix of {s5['query']!r} ({s5['hits']:,} hits)", o["matrix_ms"]),
+        (
+            "keyness",
+            f"Keyness of {s5['query']!r} ({s5['hits']:,} hits), warm"
+            f" (first run: {o.get('keyness_cold_ms', 0):.0f} ms)",
+            o["keyness_ms"],
+        ),
+    ):
+        floor = FLOOR[key]
+        rows.append(row(label, f"{value:.0f} ms", floor, floor.met(value)))
+    rows.append(
+        row(
+            f"  co-mentions of {mid['id']} ({mid['articles']:,} articles), warm (first run)",
+            f"{o['mid_comentions_ms']:.0f} ms ({o.get('mid_comentions_cold_ms', 0):.0f} ms)",
+        )
+    )
+    return rows
+
+
 def workbench_rows(w: Data) -> list[Row]:
     """The history picker, saved searches' new-since counts, exports."""
     picker, ratio = FLOOR["history_picker"], FLOOR["new_since"]
@@ -299,6 +347,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("typing", typing_rows),
     ("fuzz", fuzz_rows),
     ("debounce", debounce_rows),
+    ("overview", overview_rows),
     ("workbench", workbench_rows),
 )
 

@@ -206,6 +206,11 @@ class Engine:
         self._generation_path = None
 
     @property
+    def generation_path(self) -> Path | None:
+        """The folder of the generation being read (None when the index is not open)."""
+        return self._generation_path
+
+    @property
     def store(self) -> Store:
         """The document and mention store."""
         if self._store is None:
@@ -373,6 +378,30 @@ class Engine:
                 return sum(1 for _ in matched)
             keep = set(checked(searcher.docs_for_query(allowed), check))
             return sum(1 for docnum in matched if docnum in keep)
+
+    @reads_index
+    def matching(
+        self,
+        searcher: Searcher,
+        text: str,
+        actor: str | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> list[int]:
+        """Every document number, in `searcher`, of the articles a query matches (the whole
+        match set, as `count` counts it; an empty query: every article). For the overview's
+        counts (`index/overview/`), which map document numbers to their own columns."""
+        check = checker(cancelled)
+        if not text.strip() and actor is None:
+            return list(checked(searcher.reader().all_doc_ids(), check))
+        compiled = self.compile(text) if text.strip() else None
+        q, kwargs = self._whoosh_query(compiled, actor, "relevance")
+        q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
+        matched = list(checked(searcher.docs_for_query(q), check))
+        allowed = kwargs.get("filter")
+        if allowed is None:
+            return matched
+        keep = set(checked(searcher.docs_for_query(allowed), check))
+        return [d for d in matched if d in keep]
 
     @staticmethod
     def _whoosh_query(

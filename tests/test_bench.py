@@ -57,7 +57,7 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     work = tmp_path / "work"
     done = bench(
         "--corpus", str(corpus), "--work", str(work), "--queries", "3", "--repeat", "1",
-        "--only", "build,fresh,queries,mentions,incremental,fuzz",
+        "--only", "build,fresh,queries,mentions,incremental,fuzz,overview",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ERROR" not in done.stdout, done.stdout
@@ -67,6 +67,9 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     assert sections["build"]["data"]["plain"]["docs"] == 40
     assert sections["incremental"]["data"]["all_only_one_added"]
     assert sections["fuzz"]["data"]["queries"] > 100  # the test suite's generator was used
+    overview = sections["overview"]["data"]
+    assert overview["queries"]["27k"]["query"] == "Iran"
+    assert overview["top_entity"]["mentions"] > 0 and overview["set_5k"]["hits"] > 0
     for key in ("build_ratio", "incremental", "fresh", "query_term", "query_phrase", "fuzz"):
         line = next(ln for ln in done.stdout.splitlines() if f"| {FLOOR[key].text()} |" in ln)
         assert line.endswith(("| pass |", "| FAIL |")), line

@@ -20,10 +20,12 @@ APP_BINDINGS: list[BindingType] = [
 def binding_tables() -> list[tuple[str, list[BindingType]]]:
     """(where, bindings) for the app, its screens and its widgets, in the help's order."""
     from tui.screens.actor_picker import ActorPicker
+    from tui.screens.facets import FacetsScreen
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
     from tui.screens.reader_base import ReaderBase
     from tui.screens.reader_workbench import WorkbenchReader
+    from tui.screens.table_view import TableScreen
     from tui.screens.workbench import WorkbenchScreen
     from tui.widgets.article import ArticleView
     from tui.widgets.results import ResultsList
@@ -39,5 +41,7 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
         ("mentions view", MentionsScreen.BINDINGS),
         ("problems view", ProblemsScreen.BINDINGS),
         ("actor picker", ActorPicker.BINDINGS),
+        ("overview views", TableScreen.BINDINGS),
+        ("facets view", FacetsScreen.BINDINGS),
         ("workbench", WorkbenchScreen.BINDINGS),
     ]

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands of their own (see `tui.cli_base.Family`).
-FAMILIES: tuple[str, ...] = ("tui.cli_workbench",)
+FAMILIES: tuple[str, ...] = ("tui.cli_overview", "tui.cli_workbench")
 
 
 def _families() -> list[Family]:

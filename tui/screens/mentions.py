@@ -22,9 +22,11 @@ from textual.worker import get_current_worker
 
 from index import MentionRef
 from tui.text import plain, visible
+from tui.widgets.histogram import DateHistogram
 
 if TYPE_CHECKING:
     from index import Engine, KwicLine
+    from index.overview import Histogram, Timeline
 
 __all__ = ["MentionsScreen"]
 
@@ -33,7 +35,7 @@ __all__ = ["MentionsScreen"]
 PAGE = 300
 LOAD_AHEAD = 60
 # Context on each side of a mention: as wide as the terminal allows with the date, the mention
-# and the start of the article's title in view (at 120 columns, 26 characters), at most 45.
+# and the start of the article's title in view (at 120 columns, 25 characters), at most 45.
 CONTEXT = 45
 MIN_CONTEXT = 20
 # Date, mention, the title's first characters, and each column's padding.
@@ -49,7 +51,10 @@ def _inner(screen_width: int) -> int:
 
 def context_width(screen_width: int) -> int:
     """Characters of context each side of a mention for a terminal this wide."""
-    return max(MIN_CONTEXT, min(CONTEXT, (_inner(screen_width) - _OTHER_COLUMNS) // 2))
+    # The vertical scrollbar is counted: the timeline above the table leaves it fewer rows, so
+    # an actor with a few dozen mentions already scrolls.
+    room = _inner(screen_width) - _OTHER_COLUMNS - SCROLLBAR
+    return max(MIN_CONTEXT, min(CONTEXT, room // 2))
 
 
 def title_width(screen_width: int, context: int) -> int:
@@ -84,11 +89,25 @@ class ConcordanceTable(DataTable[Text]):
             self.action_select_cursor()
 
 
+class TimelineLoaded(Message):
+    """The actor's timeline, and its bars."""
+
+    def __init__(self, timeline: Timeline, bars: Histogram) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.bars = bars
+
+
 class MentionsLoaded(Message):
-    """A page of keyword-in-context lines, for one sort order."""
+    """A page of keyword-in-context lines, for one sort order (and periods)."""
 
     def __init__(
-        self, lines: list[KwicLine], sort: str, done: bool, total: int, articles: int
+        self,
+        lines: list[KwicLine],
+        sort: tuple[str, tuple[str, str] | None],
+        done: bool,
+        total: int,
+        articles: int,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -127,6 +146,46 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
             id="mentions.last",
         ),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous mention", id="mentions.up"),
+        # The actor's timeline above the table: select periods and narrow the view to them.
+        Binding(
+            "less_than_sign",
+            "period(-1)",
+            "Earlier",
+            show=False,
+            tooltip="Timeline: select the period before",
+            id="mentions.earlier",
+        ),
+        Binding(
+            "greater_than_sign",
+            "period(1)",
+            "Later",
+            show=False,
+            tooltip="Timeline: select the period after",
+            id="mentions.later",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "widen(-1)",
+            "Widen left",
+            show=False,
+            tooltip="Timeline: widen the selection to the left",
+            id="mentions.widen_left",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "widen(1)",
+            "Widen right",
+            show=False,
+            tooltip="Timeline: widen the selection to the right",
+            id="mentions.widen_right",
+        ),
+        Binding(
+            "t",
+            "narrow",
+            "Narrow",
+            tooltip="Show only the mentions of the selected periods (again: all)",
+            id="mentions.narrow",
+        ),
         Binding(
             "ctrl+t",
             "export",
@@ -140,6 +199,7 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
     MentionsScreen { align: center middle; }
     MentionsScreen > Vertical { width: 96%; height: 92%; border: thick $primary; background: $surface; }
     MentionsScreen #mentions-title { padding: 0 1; text-style: bold; }
+    MentionsScreen #mentions-timeline { margin-bottom: 1; }
     MentionsScreen DataTable { height: 1fr; }
     """
 
@@ -155,12 +215,16 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self._done = False
         self._to_end = False  # End was pressed before every line was loaded
         self.title_width = MIN_TITLE
+        self.articles = 0
+        self.period: tuple[str, str] | None = None  # the periods the view is narrowed to
+        self.first_last = ""
 
     def compose(self) -> ComposeResult:
         entity = self.engine.entity(self.entity_id)
         name = entity.name if entity else self.entity_id
         with Vertical():
             yield Static(Text(f"Mentions of {name}: loading…"), id="mentions-title")
+            yield DateHistogram(id="mentions-timeline")
             yield ConcordanceTable(id="kwic", cursor_type="row", zebra_stripes=True)
             yield Footer()
 
@@ -179,25 +243,82 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
         self.table.add_column("Article", key="article", width=self.title_width)
         self.table.focus()
         self._load_more()
+        self._load_timeline(self.engine, self.entity_id)
+
+    @property
+    def timeline(self) -> DateHistogram:
+        """The actor's timeline above the table."""
+        return self.query_one("#mentions-timeline", DateHistogram)
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def _load_timeline(self, engine: Engine, entity_id: str) -> None:
+        from index import EngineError
+        from index.overview import Overview
+
+        try:
+            line, bars = Overview(engine).timeline_bars(entity_id)
+        except EngineError:
+            return  # the index is being repaired: the view's lines say so
+        if not get_current_worker().is_cancelled:
+            self.post_message(TimelineLoaded(line, bars))
+
+    @on(TimelineLoaded)
+    def _timeline_loaded(self, message: TimelineLoaded) -> None:
+        line = message.timeline
+        self.first_last = f" · first {line.first or 'none dated'}, last {line.last or 'none dated'}"
+        self.timeline.show(message.bars)
+        if self.lines or self._done:
+            self._show_title(self.articles)
+
+    def action_period(self, step: int) -> None:
+        """Select the period before or after on the timeline."""
+        self.timeline.move(step)
+
+    def action_widen(self, step: int) -> None:
+        """Widen the timeline's selection."""
+        self.timeline.grow(step)
+
+    def action_narrow(self) -> None:
+        """Show only the mentions of the selected periods (again, or none selected: all)."""
+        selected = self.timeline.selected
+        self.period = None if (self.period is not None or selected is None) else selected
+        self.timeline.narrowed = self.period
+        self._restart()
 
     @work(thread=True, exclusive=True, group="mentions", exit_on_error=False)
-    def _load(self, engine: Engine, entity_id: str, sort: str, offset: int, context: int) -> None:
-        total, articles = engine.count_mentions(entity_id)
-        refs = engine.mentions_of(entity_id, offset, PAGE, by=sort)
+    def _load(
+        self,
+        engine: Engine,
+        entity_id: str,
+        sort: str,
+        offset: int,
+        context: int,
+        period: tuple[str, str] | None,
+    ) -> None:
+        if period is None:
+            total, articles = engine.count_mentions(entity_id)
+            refs = engine.mentions_of(entity_id, offset, PAGE, by=sort)
+        else:
+            from index.overview import Overview
+
+            refs, total, articles = Overview(engine).mentions_between(
+                entity_id, *period, offset, PAGE, sort
+            )
         lines = engine.kwic(refs, width=context + 10)
         if not get_current_worker().is_cancelled:
             done = offset + len(refs) >= total
-            self.post_message(MentionsLoaded(lines, sort, done, total, articles))
+            self.post_message(MentionsLoaded(lines, (sort, period), done, total, articles))
 
     def _load_more(self) -> None:
         if not self._loading and not self._done:
             self._loading = True
-            self._load(self.engine, self.entity_id, self.sort, len(self.lines), self.context)
+            offset = len(self.lines)
+            self._load(self.engine, self.entity_id, self.sort, offset, self.context, self.period)
 
     @on(MentionsLoaded)
     def _loaded(self, message: MentionsLoaded) -> None:
-        if message.sort != self.sort:
-            return  # loaded for the order the person just left
+        if message.sort != (self.sort, self.period):
+            return  # loaded for the order (or the periods) the person just left
         self._loading = False
         self._done = message.done
         self.total = message.total
@@ -209,12 +330,17 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
                 self.table.move_cursor(row=len(self.lines) - 1)
             else:
                 self._load_more()
+        self.articles = message.articles
+        self._show_title(message.articles)
+
+    def _show_title(self, articles: int) -> None:
         entity = self.engine.entity(self.entity_id)
         name = entity.name if entity else self.entity_id
+        within = f" in {self.period[0]} to {self.period[1]}" if self.period else ""
         self.query_one("#mentions-title", Static).update(
             Text(
-                f"Mentions of {name}: {self.total:,} in {message.articles:,} articles"
-                f" · sorted by {self.sort} (s to change) · Enter opens"
+                f"Mentions of {name}{within}: {self.total:,} in {articles:,} articles"
+                f"{self.first_last} · sorted by {self.sort} (s to change) · Enter opens"
             )
         )
 
@@ -239,6 +365,10 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
     def action_toggle_sort(self) -> None:
         """Sort by date or by spelling."""
         self.sort = "spelling" if self.sort == "date" else "date"
+        self._restart()
+
+    def _restart(self) -> None:
+        """Load the lines again from the first (a new order or new periods)."""
         self.lines = []
         self._done = False
         self._loading = False

@@ -36,11 +36,13 @@ from tui.messages import (
 from tui.navigation import Mark, Place
 from tui.opening import EngineFactory, IndexKeeper, Location
 from tui.screens.reader_base import Preferences
+from tui.screens.reader_overview import OverviewReader
 from tui.screens.reader_workbench import WorkbenchReader
 from tui.text import safe
 from tui.widgets.article import ArticleView
 from tui.widgets.build_panel import BuildPanel
 from tui.widgets.footer import KeysFooter
+from tui.widgets.histogram import DateHistogram
 from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import EntitySidebar
@@ -58,7 +60,7 @@ MIN_ARTICLE_WIDTH = 20
 SIDEBAR_WIDTH = 100
 
 
-class ReaderScreen(WorkbenchReader):
+class ReaderScreen(OverviewReader, WorkbenchReader):
     """Search, read, and jump between the mentions of an actor."""
 
     keeper = getters.query_one(IndexKeeper)
@@ -76,6 +78,7 @@ class ReaderScreen(WorkbenchReader):
         yield IndexKeeper(self._make_engine, self._location)
         yield SearchBar(id="search")
         yield BuildPanel(id="building")
+        yield DateHistogram(id="histogram")
         with Horizontal(id="main"):
             yield ResultsList(id="results")
             yield ArticleView(id="article")

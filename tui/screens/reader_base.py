@@ -134,6 +134,73 @@ class ReaderBase(Screen[None]):
             "Go back to where you were before the last jump (alt+left walks the history)",
             show=False,
         ),
+        # The overview (tui/screens/reader_overview.py): the date histogram above the
+        # results, then views of the current results or the chosen actor.
+        _binding(
+            "less_than_sign",
+            "histogram_earlier",
+            "Earlier",
+            "Date histogram: select the bar before (the first press: the last bar)",
+            show=False,
+        ),
+        _binding(
+            "greater_than_sign",
+            "histogram_later",
+            "Later",
+            "Date histogram: select the bar after (the first press: the first bar)",
+            show=False,
+        ),
+        _binding(
+            "left_curly_bracket",
+            "histogram_widen_left",
+            "Widen left",
+            "Date histogram: widen the selection by a bar to the left",
+            show=False,
+        ),
+        _binding(
+            "right_curly_bracket",
+            "histogram_widen_right",
+            "Widen right",
+            "Date histogram: widen the selection by a bar to the right",
+            show=False,
+        ),
+        _binding(
+            "t",
+            "narrow_dates",
+            "Narrow dates",
+            "Narrow the results to the selected dates: the query gets published:[A to B]"
+            " (again: remove the range)",
+            show=False,
+        ),
+        _binding(
+            "F",
+            "facets",
+            "Facets",
+            "Facets of the current results by source, year and actor: keep or leave out values",
+            show=False,
+        ),
+        _binding(
+            "C",
+            "comentions",
+            "Co-mentions",
+            "The actors mentioned with the chosen actor, by sentence and by article (no actor"
+            " chosen: pick one)",
+            show=False,
+        ),
+        _binding(
+            "K",
+            "keyness",
+            "Keyness",
+            "What sets the current results apart: terms and actors over-represented (G2)",
+            show=False,
+        ),
+        _binding(
+            "M",
+            "matrix",
+            "Matrix",
+            "Actor-by-actor matrix of the current results' 30 most mentioned actors",
+            show=False,
+        ),
         _binding(
             "escape",
             "escape",

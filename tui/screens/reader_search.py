@@ -51,6 +51,12 @@ class SearchingReader(ReaderBase):
     def _update_position(self) -> None:
         raise NotImplementedError
 
+    def _results_drawn(self) -> None:
+        """The first page of results is on screen (the overview starts its counts)."""
+
+    def _results_failed(self) -> None:
+        """The query in the box cannot be run (the overview hides its counts)."""
+
     def record_search(self, results: SearchResults) -> None:
         """A search's first page is drawn (the workbench keeps it in the history)."""
 
@@ -92,6 +98,7 @@ class SearchingReader(ReaderBase):
         if self.engine is None:
             return
         self.workers.cancel_group(self, "page")  # pages of the previous results
+        self.workers.cancel_group(self, "overview")  # counts of the previous results
         key = self._key()
         if self._busy_timer is not None:
             self._busy_timer.stop()
@@ -141,6 +148,7 @@ class SearchingReader(ReaderBase):
         self._searched()
         self._sorted_by = results.sort
         self._show_count(results.total, results.seconds)
+        self._results_drawn()
         self.record_search(results)
         for notice in results.notices:  # what the search bounded (a wildcard of too many words)
             self.say(notice, 8, title="Search", severity="warning")
@@ -191,6 +199,7 @@ class SearchingReader(ReaderBase):
         if message.key != self._key():
             return
         self._searched()
+        self._results_failed()
         if len(message.key.query.strip()) < 2:
             # One letter is not yet a search: nothing to say until there is something to search.
             self.search_bar.show_status("")

@@ -1,0 +1,339 @@
+"""One actor across the corpus: its timeline, and who is mentioned with it.
+
+Both read the mention store (SQLite) directly, in a few grouped queries: the timeline counts
+mentions and articles per period; co-mentions count, for every other actor, the articles and
+the sentences (`index/overview/sentences.py`) that name both. A title is a sentence of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from index.cancel import Check
+from index.overview.columns import Columns
+from index.overview.sentences import sentence_of, sentence_starts, sentences
+from index.records import FIELDS, MentionRef
+from index.store import Store
+
+__all__ = [
+    "CoMention",
+    "PairSentence",
+    "Timeline",
+    "comentions",
+    "mentions_between",
+    "pair_sentences",
+    "period_bounds",
+    "timeline",
+]
+
+_CHUNK = 500
+
+
+def period_of(published: str | None, by: str) -> str | None:
+    """`2015-06-29` as a period: `2015-06` by month, `2015` by year (or when the date is known
+    only to the year), None when undated."""
+    if not published:
+        return None
+    return published[:4] if by == "year" else published[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An actor's mentions, and the articles they are in, in one period (None: undated)."""
+
+    period: str | None
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """An actor's mentions per period, oldest first, every month (or year) of the span listed
+    (zeros included); periods known only to the year follow the months, undated ones last."""
+
+    entity_id: str
+    by: str
+    periods: list[Period]
+    first: str | None  # the date of the first and last dated mention, at their own precision
+    last: str | None
+
+    @property
+    def mentions(self) -> int:
+        """Every mention counted."""
+        return sum(p.mentions for p in self.periods)
+
+
+def timeline(store: Store, entity_id: str, by: str, columns: Columns) -> Timeline:
+    """The timeline of one actor across the corpus, by month or by year (each article's date
+    read from `columns`: one covered index walk of the mention store, no read of articles
+    but the first and last)."""
+    if by not in ("month", "year"):
+        raise ValueError(f"a timeline is by month or by year, not {by!r}")
+    rows = store.db.execute(
+        "SELECT article, count(*) FROM mentions WHERE entity = ? GROUP BY sort_key, article",
+        (entity_id,),
+    ).fetchall()
+    mentions: Counter[str | None] = Counter()
+    articles: Counter[str | None] = Counter()
+    doc_of, period = columns.doc_of, columns.period
+    dated: list[int] = []
+    for n, count in rows:
+        doc = doc_of.get(n)
+        at = period(doc, by) if doc is not None else None
+        mentions[at] += count
+        articles[at] += 1
+        if at is not None:
+            dated.append(n)  # in corpus order: by date, then article
+    months = sorted(p for p in mentions if p is not None and len(p) == 7)
+    years = sorted(p for p in mentions if p is not None and len(p) == 4)
+    listed: list[str | None] = []
+    if by == "month" and months:
+        listed += _every_month(months[0], months[-1])
+    listed += years if by == "month" else _every_year(years)
+    if None in mentions:
+        listed.append(None)
+    periods = [Period(p, mentions[p], articles[p]) for p in listed]
+    first = last = None
+    if dated:
+        ends = dict(
+            store.db.execute(
+                "SELECT n, published FROM articles WHERE n IN (?, ?)", (dated[0], dated[-1])
+            )
+        )
+        first, last = ends.get(dated[0]), ends.get(dated[-1])
+    return Timeline(entity_id, by, periods, first, last)
+
+
+def _sortable(published: str) -> str:
+    """A date at any precision as a string that sorts as the corpus does (a year-only date
+    on the year's first day, before its months)."""
+    return f"{published[:4]}-{published[5:7] or '00'}-{published[8:10] or '00'}"
+
+
+def _every_month(first: str, last: str) -> list[str]:
+    start = int(first[:4]) * 12 + int(first[5:7]) - 1
+    end = int(last[:4]) * 12 + int(last[5:7]) - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(start, end + 1)]
+
+
+def _every_year(years: list[str]) -> list[str]:
+    if not years:
+        return []
+    return [f"{y:04d}" for y in range(int(years[0]), int(years[-1]) + 1)]
+
+
+@dataclass(slots=True)
+class CoMention:
+    """Another actor mentioned with the chosen one: in how many sentences and articles both
+    are named, and the same per year (`by_year`: year, or None for undated, to counts)."""
+
+    entity_id: str
+    sentences: int = 0
+    articles: int = 0
+    by_year: dict[str | None, list[int]] = field(default_factory=dict)
+
+
+def _articles_with(store: Store, entity_id: str) -> list[int]:
+    rows = store.db.execute("SELECT DISTINCT article FROM mentions WHERE entity = ?", (entity_id,))
+    return [n for (n,) in rows]
+
+
+def _chunks(ns: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ns), _CHUNK):
+        yield ns[start : start + _CHUNK]
+
+
+class _Sentences:
+    """Each article's actors by sentence, as numbers (`actor << 16 | sentence`, the title
+    sentence 0), filled as co-mentions need articles and kept for one state of the index."""
+
+    def __init__(self) -> None:
+        self.key: object = None
+        self.codes: dict[str, int] = {}
+        self.names: list[str] = []
+        self.articles: dict[int, tuple[str | None, array[int]]] = {}
+
+    def reset(self, key: object) -> None:
+        """Forget every article: the index changed (or nothing is to be kept)."""
+        self.__init__()  # type: ignore[misc]
+        self.key = key
+
+    def code(self, entity_id: str) -> int:
+        found = self.codes.get(entity_id)
+        if found is None:
+            found = self.codes[entity_id] = len(self.names)
+            self.names.append(entity_id)
+        return found
+
+    def fill(self, store: Store, ns: list[int], check: Check | None) -> None:
+        """Split the articles of `ns` not yet known into sentences and place their mentions."""
+        body_field = FIELDS.index("body")
+        for chunk in _chunks([n for n in ns if n not in self.articles]):
+            if check is not None:
+                check()
+            marks = ",".join("?" * len(chunk))
+            by_article: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+            rows = store.db.execute(
+                f"SELECT article, entity, field, start FROM mentions WHERE article IN ({marks})",
+                chunk,
+            )
+            for n, entity, fld, start in rows:
+                by_article[n].append((entity, fld, start))
+            texts = store.db.execute(
+                f"SELECT n, published, body FROM articles WHERE n IN ({marks})", chunk
+            )
+            for n, published, body in texts:
+                mentions = by_article.get(n, [])
+                starts = (
+                    sentence_starts(body) if any(f == body_field for _, f, _ in mentions) else [0]
+                )
+                placed = {
+                    self.code(entity) << 16
+                    | (0 if fld != body_field else min(sentence_of(starts, start) + 1, 0xFFFF))
+                    for entity, fld, start in mentions
+                }
+                year = published[:4] if published else None
+                self.articles[n] = (year, array("l", sorted(placed)))
+
+
+_SENTENCES = _Sentences()
+_SENTENCES_LOCK = threading.Lock()
+
+
+def comentions(
+    store: Store, entity_id: str, check: Check | None = None, key: object = None
+) -> list[CoMention]:
+    """Every actor mentioned in an article with `entity_id`, with the sentences and articles
+    that name both, most sentences first (then most articles, then id). `key` names the
+    state of the index: articles already split for that state are not split again."""
+    ns = _articles_with(store, entity_id)
+    with _SENTENCES_LOCK:
+        cache = _SENTENCES
+        if key is None or cache.key != key:
+            cache.reset(key)
+        cache.fill(store, ns, check)
+        me = cache.code(entity_id)
+        names = cache.names
+        articles = cache.articles
+        found: dict[int, CoMention] = {}
+        for i, n in enumerate(ns):
+            if check is not None and not i % 2000:
+                check()
+            year, placed = articles[n]
+            own = {v & 0xFFFF for v in placed if v >> 16 == me}
+            others: dict[int, int] = {}
+            for v in placed:
+                code = v >> 16
+                if code != me:
+                    others[code] = others.get(code, 0) + ((v & 0xFFFF) in own)
+            for code, shared in others.items():
+                item = found.get(code)
+                if item is None:
+                    item = found[code] = CoMention(names[code])
+                item.articles += 1
+                item.sentences += shared
+                counts = item.by_year.setdefault(year, [0, 0])
+                counts[0] += shared
+                counts[1] += 1
+        if key is None:
+            cache.reset(None)
+    return sorted(found.values(), key=lambda c: (-c.sentences, -c.articles, c.entity_id))
+
+
+@dataclass(frozen=True, slots=True)
+class PairSentence:
+    """A sentence that names two actors: its article, field and span, and its text."""
+
+    article_n: int
+    article_id: str
+    published: str | None
+    field: str
+    start: int
+    end: int
+    text: str
+    marks: tuple[tuple[int, int], ...]  # the two actors' mentions, offsets into `text`
+    first_at: int  # where the first actor's first mention in it starts, in the field
+
+
+def pair_sentences(store: Store, first: str, second: str) -> list[PairSentence]:
+    """Every sentence naming both actors, in corpus order (date, article, offset)."""
+    rows = store.db.execute(
+        "SELECT a.n, a.id, a.published, a.title, a.body FROM articles a WHERE a.n IN "
+        "(SELECT article FROM mentions WHERE entity = ? INTERSECT "
+        "SELECT article FROM mentions WHERE entity = ?) ORDER BY a.sort_key, a.n",
+        (first, second),
+    )
+    found: list[PairSentence] = []
+    for n, aid, published, title, body in rows.fetchall():
+        marks: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
+        spans = {"title": [(0, len(title))], "body": sentences(body)}
+        mentions = store.db.execute(
+            "SELECT entity, field, start, end FROM mentions WHERE article = ? AND entity IN (?, ?) "
+            "ORDER BY field, start",
+            (n, first, second),
+        )
+        for entity, fld, start, end in mentions:
+            name = FIELDS[fld]
+            starts = [s for s, _ in spans[name]] or [0]
+            i = sentence_of(starts, start)
+            marks.setdefault((fld, i), {}).setdefault(entity, []).append((start, end))
+        for (fld, i), by_entity in sorted(marks.items()):
+            if len(by_entity) < 2:
+                continue
+            name = FIELDS[fld]
+            text = title if name == "title" else body
+            s, e = spans[name][i] if spans[name] else (0, len(text))
+            inside = sorted((a - s, b - s) for ms in by_entity.values() for a, b in ms)
+            first_at = min(by_entity[first])[0]
+            shown = text[s:e].rstrip()
+            found.append(
+                PairSentence(n, aid, published, name, s, e, shown, tuple(inside), first_at)
+            )
+    return found
+
+
+def period_bounds(first: str, last: str) -> tuple[str, str]:
+    """The sort keys from the start of period `first` to the end of period `last`
+    (`2015-06`, `2015`): what a mention's `sort_key` is compared with."""
+    low = first + "-01-01"[len(first) - 4 :] if len(first) < 10 else first
+    high = last + "-12-31"[len(last) - 4 :] if len(last) == 4 else last
+    if len(high) == 7:
+        high += "-31"  # sort keys are ISO days: the 31st is after every day of any month
+    return low[:10], high[:10]
+
+
+def mentions_between(
+    store: Store,
+    entity_id: str,
+    bounds: tuple[str, str],
+    offset: int = 0,
+    limit: int = -1,
+    by: str = "date",
+) -> tuple[list[MentionRef], int, int]:
+    """A page of an actor's mentions dated within `bounds` (from `period_bounds`), in the
+    order `Store.iter_mentions` gives, with how many mentions and articles there are in all."""
+    order = (
+        "m.text COLLATE NOCASE, m.sort_key, m.article, m.field, m.start"
+        if by == "spelling"
+        else "m.sort_key, m.article, m.field, m.start"
+    )
+    where = "m.entity = ? AND m.sort_key BETWEEN ? AND ?"
+    params = (entity_id, *bounds)
+    rows = store.db.execute(
+        "SELECT m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text "
+        f"FROM mentions m JOIN articles a ON a.n = m.article WHERE {where} ORDER BY {order} "
+        "LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    refs = [
+        MentionRef(entity_id, n, aid, key, FIELDS[fld], start, end, text)
+        for n, aid, key, fld, start, end, text in rows
+    ]
+    total, articles = store.db.execute(
+        f"SELECT count(*), count(DISTINCT m.article) FROM mentions m WHERE {where}", params
+    ).fetchone()
+    return refs, int(total), int(articles)
