@@ -11,12 +11,10 @@ the same rankings, totals and highlights either way.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem
+from corpus import BUNDLED_ARTICLES, Gazetteer, Problem
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
 from index.errors import EngineError, IndexDamaged, reads_index
@@ -32,14 +30,15 @@ from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
 from index.gazcache import cached_gazetteer
 from index.highlight import Highlighter, page_hits
-from index.kwic import KwicLine, kwic_lines
+from index.kwic import KwicLine
 from index.lexicon import Lexicons, words_folder
+from index.mentions_reader import EntityStats, MentionsReader
 from index.paths import expand_user, index_dir_for
 from index.plain import Answerer, Reading
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
-from index.store import MentionRef, Store, StoredArticle
+from index.store import Store, StoredArticle
 
 __all__ = [
     "Engine",
@@ -54,16 +53,7 @@ __all__ = [
 SORTS = ("relevance", "date")
 
 
-@dataclass(frozen=True, slots=True)
-class EntityStats:
-    """An entity with how often, and in how many articles, it is mentioned."""
-
-    entity: Entity
-    mentions: int
-    articles: int
-
-
-class Engine:
+class Engine(MentionsReader):
     """Search and mentions over the index of one corpus."""
 
     def __init__(
@@ -437,59 +427,6 @@ class Engine:
                 ]
             )
         return {"title": title, "body": body}
-
-    # --- entities and mentions ------------------------------------------------------------
-
-    def entity(self, entity_id: str) -> Entity | None:
-        """A gazetteer entity by id."""
-        return self.gazetteer.by_id.get(entity_id)
-
-    def resolve_entity(self, spelling: str) -> list[Entity]:
-        """Entities an id or spelling may refer to, most prominent first."""
-        return self.gazetteer.lookup(spelling)
-
-    @reads_index
-    def entities(self, kind: EntityType | None = None) -> list[EntityStats]:
-        """Entities with their mention and article counts, most mentioned first."""
-        counts = self.store.entity_counts()
-        stats = [
-            EntityStats(e, *counts.get(e.id, (0, 0)))
-            for e in self.gazetteer.entities
-            if kind is None or e.type == kind
-        ]
-        stats.sort(key=lambda s: (-s.mentions, s.entity.name.casefold()))
-        return stats
-
-    @reads_index
-    def mentions_of(
-        self, entity_id: str, offset: int = 0, limit: int = -1, by: str = "date"
-    ) -> list[MentionRef]:
-        """Mentions of an entity across the corpus (all, or a page), by date or by spelling."""
-        return self.store.mentions_of(entity_id, offset, limit, by)
-
-    @reads_index
-    def iter_mentions(
-        self, entity_ids: Sequence[str] | None = None, by: str = "date"
-    ) -> Iterator[KwicLine]:
-        """Keyword-in-context lines for every mention of some entities (None: all), streamed."""
-        refs = self.store.iter_mentions(entity_ids, by)
-        while chunk := list(itertools.islice(refs, 1000)):
-            yield from self.kwic(chunk)
-
-    @reads_index
-    def count_mentions(self, entity_id: str) -> tuple[int, int]:
-        """How many mentions an entity has, and in how many articles."""
-        return self.store.count_mentions(entity_id)
-
-    @reads_index
-    def next_mention(self, current: MentionRef, forward: bool = True) -> MentionRef | None:
-        """The next (or previous) mention of the same entity in corpus order."""
-        return self.store.next_mention(current, forward)
-
-    @reads_index
-    def kwic(self, refs: list[MentionRef], width: int = 50) -> list[KwicLine]:
-        """Keyword-in-context lines for mentions (one line each, newlines shown as spaces)."""
-        return kwic_lines(self.store, refs, width)
 
 
 def open_engine(
