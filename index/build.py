@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from corpus import Gazetteer, Problem, corpus_kind
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.locks import ProcessLock, describe_holder
-from index.mentions import EntityMatcher
+from index.mentions import EntityMatcher, curated
 from index.paths import pointed_generation
 from index.report import (
     BuildCancelled,
@@ -341,7 +341,8 @@ class Indexer(CorpusSync):
                 for aid in removed:
                     adding.delete_by_term("id", aid)
                 for article in articles:
-                    mentions = self.matcher.find(article.title, article.body, article.published)
+                    found = self.matcher.find(article.title, article.body, article.published)
+                    mentions = curated(self.gazetteer, article.id, found)
                     extracted.append((article, mentions))
                     fields = document(article, {m.entity_id for m in mentions})
                     if fresh:

@@ -76,7 +76,7 @@ class Engine:
             gazetteer, problems = load_gazetteer()
             self.gazetteer_problems = problems
         else:
-            self.gazetteer_problems = []
+            self.gazetteer_problems = list(gazetteer.layer_problems)
         self.gazetteer = gazetteer
         self.index_root = None if index_root is None else expand_user(index_root)
         self.root = index_dir_for(self.corpus, self.index_root)

@@ -3,7 +3,7 @@
     afreader [--corpus PATH] [--index-dir PATH]        open the reader
     afreader search QUERY [--limit N] [--sort relevance|date] [--json]
     afreader mentions [ENTITY] [--sort date|spelling] [--json] [--explain]
-    afreader entities [--type person|organization|place] [--json]
+    afreader entities [--type person|organization|place] [--json] [--check FILE]
     afreader index [--rebuild]
     afreader problems [--json]
     afreader config path|show
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
@@ -29,6 +30,7 @@ from tui.cli_base import (
     Family,
     UsageError,
     add_common,
+    layered_gazetteer,
     positive,
 )
 from tui.kwic import kwic_line
@@ -100,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     entities = commands.add_parser("entities", help="entities with mention and article counts")
     entities.add_argument("--type", choices=("person", "organization", "place"))
     entities.add_argument("--json", action="store_true", help="JSON Lines, one entity a line")
+    entities.add_argument(
+        "--check",
+        type=Path,
+        metavar="FILE",
+        help="validate a gazetteer file (each error with its file, line and field) and exit",
+    )
 
     index = commands.add_parser("index", help="build or update the index, with a progress bar")
     index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
@@ -147,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loose = {k: v for f in _families() for k, v in f.without_index.items()}
         if args.command == "config":
             code = _config(args, guarded)
+        elif args.command == "entities" and args.check is not None:
+            code = _check_entities(args, guarded)
         elif args.command in loose:
             code = loose[args.command](args, guarded)
         else:
@@ -249,7 +259,10 @@ def _run_app(args: argparse.Namespace) -> int:
 
         if (problem := corpus_path_problem(args.corpus)) is not None:
             raise UsageError(visible(problem))
-    app = make_app(corpus=args.corpus, index_dir=args.index_dir)
+    for path in args.entities or []:
+        if not path.expanduser().is_file():
+            raise UsageError(f"{path}: no such gazetteer file (--entities)")
+    app = make_app(corpus=args.corpus, index_dir=args.index_dir, entities=args.entities or [])
     app.run()
     return app.return_code or 0
 
@@ -262,7 +275,10 @@ def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
     from tui.progress import progress_bar
 
     try:
-        engine = Engine(args.corpus, args.index_dir, procs=2)
+        gazetteer = layered_gazetteer(args)
+        for problem in gazetteer.layer_problems:
+            print(f"afreader: {visible(str(problem))}", file=sys.stderr)
+        engine = Engine(args.corpus, args.index_dir, gazetteer=gazetteer, procs=2)
         with progress_bar(sys.stderr) as callback:
             opened = open_index(engine, callback, rebuild=rebuild)
     except (CorpusError, GazetteerError, EngineError) as error:
@@ -418,6 +434,36 @@ def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 f"{visible(entity.id):32}  {visible(entity.name)}\n"
             )
     return EXIT_OK if stats else EXIT_NONE
+
+
+def _check_entities(args: argparse.Namespace, out: TextIO) -> int:
+    """`entities --check FILE`: every problem, one a line; exit 2 when any is an error."""
+    from corpus import GazetteerError
+    from corpus.layers import check_file
+
+    try:
+        problems = check_file(args.check.expanduser())
+    except GazetteerError as error:  # the bundled gazetteer itself cannot be read
+        raise UsageError(str(error)) from None
+    for problem in problems:
+        if args.json:
+            record = {
+                "path": problem.path,
+                "line": problem.line,
+                "field": problem.field,
+                "severity": problem.severity,
+                "message": problem.message,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(visible(str(problem)) + "\n")
+    errors = sum(1 for p in problems if p.severity == "error")
+    if not args.json:
+        print(
+            f"{visible(str(args.check))}: {errors} error(s), {len(problems) - errors} warning(s)",
+            file=sys.stderr,
+        )
+    return EXIT_USAGE if errors else EXIT_OK
 
 
 def _index(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:

@@ -23,6 +23,7 @@ __all__ = [
     "IndexFreeHandler",
     "UsageError",
     "add_common",
+    "layered_gazetteer",
     "positive",
 ]
 
@@ -65,6 +66,14 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
         help="a folder of .md/.txt articles or a .jsonl/.jsonl.gz file (default: the bundled corpus)",
     )
     parser.add_argument(
+        "--entities",
+        type=Path,
+        action="append",
+        default=default,
+        metavar="FILE",
+        help="a gazetteer of one's own over the bundled one (repeatable)",
+    )
+    parser.add_argument(
         "--index-dir",
         type=Path,
         default=default,
@@ -82,3 +91,19 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def layered_gazetteer(args: argparse.Namespace) -> Any:
+    """The gazetteer in force for the command's corpus: the bundled one, the person's overlays
+    and the `--entities` files (`userdata.overlays`); a file that does not exist is a
+    UsageError, an overlay that cannot be read is reported with its line and left out."""
+    from corpus import GazetteerError
+    from userdata.overlays import load_for
+
+    try:
+        gazetteer, _ = load_for(
+            getattr(args, "corpus", None), getattr(args, "entities", None) or []
+        )
+    except (ValueError, GazetteerError) as error:
+        raise UsageError(str(error)) from None
+    return gazetteer
