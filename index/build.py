@@ -14,6 +14,7 @@ update created is removed, so the disk is left as it was found.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -225,6 +226,14 @@ class Indexer(CorpusSync):
         return report
 
     def _update_locked(self, rebuild: bool) -> UpdateReport:
+        pointed = self._pointer("current")
+        if pointed is not None and not rebuild:
+            from index.curate import recover
+
+            # A curation a kill interrupted is finished or rolled back first; a generation
+            # that cannot be read is found and repaired below.
+            with contextlib.suppress(Exception):
+                recover(pointed, self.gazetteer)
         current = self.current()
         repaired = None
         if current is None and (self.root / "current").exists():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from whoosh.searching import Searcher
 from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
+from index.curate import Applied, affected_articles, apply_gazetteer
 from index.errors import EngineError, IndexDamaged, reads_index
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
@@ -187,6 +188,29 @@ class Engine:
             self._ix.close()
         self._ix = self._store = None
         self._generation_path = None
+
+    def apply_gazetteer(
+        self,
+        new: Gazetteer,
+        commit: Callable[[], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Applied:
+        """Apply a changed gazetteer without a rebuild: only the articles it can change are
+        matched again, in place and crash-safe (`index.curate`); `commit` runs once the change
+        is journaled (it writes the overlay). Raises IndexBusy while another process updates
+        the index."""
+        generation = self.indexer.current()
+        if generation is None or self._ix is None:
+            raise EngineError("the index is not open")
+        ids = affected_articles(self._ix, self.gazetteer, new)
+        applied = apply_gazetteer(generation, self.gazetteer, new, ids, commit, progress)
+        self.gazetteer = new
+        self.gazetteer_problems = list(new.layer_problems)
+        self.indexer = Indexer(self.corpus, self.root, new, procs=self.indexer.procs)
+        with self._lock:
+            self._readings.clear()
+            self._compiler = QueryCompiler(self._ix.schema, new)
+        return applied
 
     @property
     def store(self) -> Store:
