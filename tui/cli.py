@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands of their own (see `tui.cli_base.Family`).
-FAMILIES: tuple[str, ...] = ()
+FAMILIES: tuple[str, ...] = ("tui.cli_curation",)
 
 
 def _families() -> list[Family]:
