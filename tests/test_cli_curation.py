@@ -22,7 +22,7 @@ def afreader(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def test_curation_verbs_log_and_undo(tmp_path: Path) -> None:
     corpus, gazetteer = write_election(tmp_path)
-    common = ["--corpus", corpus, "--entities", gazetteer]
+    common: list[str | Path] = ["--corpus", corpus, "--entities", gazetteer]
     result = afreader(
         *common,
         "curation",

@@ -20,6 +20,7 @@ APP_BINDINGS: list[BindingType] = [
 def binding_tables() -> list[tuple[str, list[BindingType]]]:
     """(where, bindings) for the app, its screens and its widgets, in the help's order."""
     from tui.screens.actor_picker import ActorPicker
+    from tui.screens.curation_prompt import CurationPrompt
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
     from tui.screens.reader import ReaderScreen
@@ -36,4 +37,5 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
         ("mentions view", MentionsScreen.BINDINGS),
         ("problems view", ProblemsScreen.BINDINGS),
         ("actor picker", ActorPicker.BINDINGS),
+        ("curation prompt", CurationPrompt.BINDINGS),
     ]

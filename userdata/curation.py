@@ -27,7 +27,7 @@ import yaml
 from corpus import ENTITY_TYPES, Entity, Gazetteer, alias_key
 from corpus.layers import COMMON_WORDS
 from index import Engine
-from userdata.overlays import corpus_overlay, load_for
+from userdata.overlays import corpus_overlay, global_overlay, load_for
 
 __all__ = ["CurationError", "Curator", "Done"]
 
@@ -76,10 +76,17 @@ def _key(article: object, field: object, start: object, end: object) -> str:
 class Curator:
     """The curation of one engine's corpus (the engine's index is updated in place)."""
 
-    def __init__(self, engine: Engine, extra: Sequence[Path] = (), folder: Path | None = None):
+    def __init__(
+        self, engine: Engine, extra: Sequence[Path] | None = None, folder: Path | None = None
+    ) -> None:
+        """`extra`: the `--entities` files in force (default: those the engine's gazetteer
+        was layered with, other than the person's own overlays)."""
         self.engine = engine
-        self.extra = tuple(extra)
         self.path = corpus_overlay(engine.corpus, folder)
+        if extra is None:
+            own = {str(global_overlay(folder)), str(self.path)}
+            extra = [Path(p) for p, _ in engine.gazetteer.layer_data if p not in own]
+        self.extra = tuple(extra)
 
     # --- the overlay file --------------------------------------------------------------------
 
