@@ -106,3 +106,25 @@ async def test_reject_then_undo_in_the_app_restores_the_counts(
         await pilot.press("x")  # no pointer now (the article was read again): said, not done
         await settle(app, pilot)
         assert engine.store.entity_counts() == before
+
+
+async def test_jumps_between_mentions_work_on_a_corpus_on_another_topic(
+    election: tuple[Path, Path, Path],
+) -> None:
+    corpus, gazetteer, root = election
+    app = app_over(corpus, gazetteer, root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_article(app, pilot, "2031-03-01-campaign-opens")
+        screen = await choose_actor(app, pilot, "mara-lindqvist")
+        screen.article_view.focus()
+        seen = []
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+            await settle(app, pilot)
+            article = screen.article_view.article
+            assert article is not None
+            seen.append(article.article.id)
+        # One mention in the first article, then on into the next articles naming her.
+        assert seen[0] == "2031-03-09-debate" and len(set(seen)) >= 3
+        assert "Mara Lindqvist" in str(screen.position.render())

@@ -55,3 +55,45 @@ def test_curation_verbs_log_and_undo(tmp_path: Path) -> None:
     bad = afreader(*common, "curation", "add-alias", "nobody", "Some Name")
     assert bad.returncode == 2 and "no actor called 'nobody'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_corpus_on_another_topic_works_end_to_end_with_its_own_gazetteer(
+    tmp_path: Path,
+) -> None:
+    """A fictional election, with the researcher's gazetteer: search, mentions, counts and
+    suggestions, and no Afghan actor anywhere."""
+    corpus, gazetteer = write_election(tmp_path)
+    common: list[str | Path] = ["--corpus", corpus, "--entities", gazetteer]
+    found = afreader(*common, "search", "Lindqvist", "--json")
+    assert found.returncode == 0, found.stderr
+    hits = [json.loads(line) for line in found.stdout.splitlines()]
+    assert len(hits) == 4 and all("mara-lindqvist" in h["matched"] or h["matched"] for h in hits)
+    entities = afreader(*common, "entities", "--json")
+    # The bundled actors are still listed, but none is found in this corpus.
+    counted = {r["id"]: r for r in map(json.loads, entities.stdout.splitlines()) if r["mentions"]}
+    assert set(counted) == {
+        "mara-lindqvist",
+        "tomas-redfield",
+        "civic-renewal-party",
+        "unity-bloc",
+        "port-halden",
+    }
+    mentions = afreader(*common, "mentions", "Unity Bloc", "--json")
+    assert {json.loads(line)["entity_id"] for line in mentions.stdout.splitlines()} == {
+        "unity-bloc"
+    }
+    suggested = afreader(*common, "suggest", "--json", "--min-articles", "2")
+    assert suggested.returncode == 0, suggested.stderr
+    records = [json.loads(line) for line in suggested.stdout.splitlines()]
+    assert [r["name"] for r in records] == ["Elias Varga", "Ines Quarry"]
+    keys = ["name", "variants", "count", "articles", "first", "last", "examples"]
+    assert all(list(r) == keys for r in records)
+    varga = records[0]
+    assert (varga["count"], varga["articles"]) == (5, 5)
+    assert (varga["first"], varga["last"]) == ("2031-03-01", "2031-03-30")
+    assert len(varga["examples"]) == 2 and all("Elias Varga" in e for e in varga["examples"])
+    # Known names are never suggested: once added, Varga is an actor, and gone from the list.
+    added = afreader(*common, "curation", "new-actor", "Elias Varga", "--type", "person")
+    assert added.returncode == 0, added.stderr
+    again = afreader(*common, "suggest", "--json", "--min-articles", "2")
+    assert [json.loads(line)["name"] for line in again.stdout.splitlines()] == ["Ines Quarry"]

@@ -21,7 +21,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui.cli_base import EXIT_NONE, EXIT_OK, Family, UsageError, add_common
+from tui.cli_base import EXIT_NONE, EXIT_OK, Family, UsageError, add_common, positive
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -74,6 +74,20 @@ def _add(commands: Any) -> None:
     split.add_argument("spelling")
     split.add_argument("--name", help="the new actor's name (default: the spelling)")
     verb("undo", "undo the last change", why=False)
+
+    suggest = commands.add_parser(
+        "suggest", help="names in the corpus that no gazetteer knows: candidate actors"
+    )
+    add_common(suggest)
+    suggest.add_argument("--json", action="store_true", help="JSON Lines, one candidate a line")
+    suggest.add_argument(
+        "--min-articles",
+        type=positive,
+        default=3,
+        metavar="N",
+        help="only names found in at least N articles (default 3)",
+    )
+    suggest.add_argument("--limit", type=positive, default=50, metavar="N", help="at most N")
 
 
 def _curation(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
@@ -151,4 +165,45 @@ def _log(records: list[dict[str, Any]], as_json: bool, out: TextIO) -> int:
     return EXIT_OK if records else EXIT_NONE
 
 
-FAMILY = Family(add=_add, with_index={"curation": _curation})
+def _suggest(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
+    from index.suggest import suggest
+
+    generation = engine.indexer.current()
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            end = "\n" if done == total else ""
+            elapsed = time.monotonic() - started
+            print(f"\rreading names {done}/{total} {elapsed:.0f}s", end=end, file=sys.stderr)
+
+    found = suggest(
+        engine.store,
+        engine.gazetteer,
+        args.min_articles,
+        progress,
+        cache_dir=generation.path if generation is not None else None,
+    )[: args.limit]
+    for item in found:
+        if args.json:
+            record = {
+                "name": item.name,
+                "variants": item.variants,
+                "count": item.count,
+                "articles": item.articles,
+                "first": item.first,
+                "last": item.last,
+                "examples": item.examples,
+            }
+            out.write(dumps_json(record) + "\n")
+            continue
+        others = [v for v in item.variants if v != item.name]
+        variants = f"  (also {', '.join(visible(v) for v in others)})" if others else ""
+        dates = f"{item.first or '?'} to {item.last or '?'}"
+        out.write(f"{item.articles:6d}  {item.count:6d}  {visible(item.name)}{variants}  {dates}\n")
+        for example in item.examples:
+            out.write(f"{'':16}… {visible(example)} …\n")
+    return EXIT_OK if found else EXIT_NONE
+
+
+FAMILY = Family(add=_add, with_index={"curation": _curation, "suggest": _suggest})
