@@ -128,3 +128,31 @@ async def test_jumps_between_mentions_work_on_a_corpus_on_another_topic(
         # One mention in the first article, then on into the next articles naming her.
         assert seen[0] == "2031-03-09-debate" and len(set(seen)) >= 3
         assert "Mara Lindqvist" in str(screen.position.render())
+
+
+async def test_suggestions_in_the_app_add_an_actor_with_enter(
+    election: tuple[Path, Path, Path],
+) -> None:
+    from tui.screens.suggest import SuggestScreen
+
+    corpus, gazetteer, root = election
+    app = app_over(corpus, gazetteer, root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        screen.results.focus()  # letters typed in the search box are the query's
+        await pilot.press("g")
+        await settle(app, pilot)
+        suggestions = app.screen
+        assert isinstance(suggestions, SuggestScreen)
+        assert [s.name for s in suggestions.found] == ["Elias Varga", "Ines Quarry"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CurationPrompt)
+        assert app.screen.query_one(Input).value == "Elias Varga"
+        await pilot.press("enter")  # a person, the first type offered
+        await settle(app, pilot)
+        engine = screen.engine
+        assert engine is not None
+        assert engine.count_mentions("elias-varga") == (5, 5)
+        assert engine.entity("elias-varga") is not None

@@ -24,6 +24,7 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
     from tui.screens.reader import ReaderScreen
+    from tui.screens.suggest import SuggestScreen
     from tui.widgets.article import ArticleView
     from tui.widgets.results import ResultsList
     from tui.widgets.sidebar import EntitySidebar
@@ -38,4 +39,5 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
         ("problems view", ProblemsScreen.BINDINGS),
         ("actor picker", ActorPicker.BINDINGS),
         ("curation prompt", CurationPrompt.BINDINGS),
+        ("suggestions", SuggestScreen.BINDINGS),
     ]

@@ -182,6 +182,14 @@ class ReaderBase(Screen[None]):
         ),
         _binding("u", "undo_curation", "Undo", "Curate: undo the last change", show=False),
         _binding(
+            "g",
+            "suggest_actors",
+            "Suggest",
+            "Curate: names in the corpus no gazetteer knows, frequent across articles (Enter"
+            " adds one as an actor)",
+            show=False,
+        ),
+        _binding(
             "backspace,alt+left",
             "back",
             "Back",

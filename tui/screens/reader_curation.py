@@ -177,6 +177,29 @@ class CuratingReader(SearchingReader):
         prompt = CurationPrompt(f"Split “{text}” off {self._actor_name(actor)}: its name", text)
         self.app.push_screen(prompt, named)
 
+    def action_suggest_actors(self) -> None:
+        """Names no gazetteer knows; Enter adds one as an actor (its type asked first)."""
+        if self.engine is None:
+            return
+        from tui.screens.curation_prompt import CurationPrompt
+        from tui.screens.suggest import SuggestScreen
+
+        def chosen(item: Any) -> None:
+            if item is None:
+                return
+            aliases = [v for v in item.variants if v != item.name]
+
+            def named(answer: tuple[str, str] | None) -> None:
+                if answer is not None:
+                    name, kind = answer
+                    said = f"New actor: {name} ({kind})."
+                    self._curate(lambda c: c.new_actor(name, kind, aliases), said)
+
+            prompt = CurationPrompt("New actor (↑↓ its type):", item.name, "person")
+            self.app.push_screen(prompt, named)
+
+        self.app.push_screen(SuggestScreen(self.engine), chosen)
+
     def action_undo_curation(self) -> None:
         """Undo the last curation."""
         self._curate(lambda c: c.undo(), "Undone.")
