@@ -48,5 +48,7 @@ FLOORS: tuple[Floor, ...] = (
     Floor("typing_bundled", "keystroke to results drawn, bundled corpus", "max", "ms", 100, "<", 4),
     Floor("fuzz", "the slowest fuzzed query, bundled corpus", "max", "ms", 50, "<", 6),
     Floor("debounce", "last keystroke to search start, past the debounce", "max", "ms", 30, "<", 5),
+    Floor("curation_alias", "an alias in about 2,000 articles, applied", "once", "s", 10, "<", 17),
+    Floor("suggest", "suggest over the whole corpus, no cache", "once", "s", 60, "<", 17),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}

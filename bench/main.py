@@ -42,6 +42,7 @@ from typing import Any
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
+from bench.curation import section_curation
 from bench.debounce import section_debounce
 from bench.fresh import section_fresh
 from bench.fuzz import section_fuzz
@@ -63,6 +64,7 @@ SECTIONS = (
     "typing",
     "fuzz",
     "debounce",
+    "curation",
 )
 
 
@@ -112,6 +114,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "typing": section_typing,
     "fuzz": section_fuzz,
     "debounce": section_debounce,
+    "curation": section_curation,
 }
 
 
