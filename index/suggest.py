@@ -8,8 +8,11 @@ index already holds are left out, and so are names the gazetteer spells. Variant
 the same name folded (case, accents, hyphens), or one name inside another at word boundaries
 ("Varga" is never a candidate alone: one word is too ambiguous).
 
-This is the capitalised-n-gram way; the keyword extractors without a model (YAKE, RAKE) were
-measured against it and found fewer names among more phrases (see the README). The result is
+This is the capitalised-n-gram way. YAKE (a maintained keyword extractor without a model) was
+measured against it: on the election corpus of the tests both find all 7 names, YAKE at 0.64
+precision ("Commissioner Elias", "Renewal Party") against 0.88 here, and it took 110 s for
+1,000 articles of the 57k corpus against 0.3 s here (about 6,000 s for the whole corpus, a
+hundred times the floor). The result is
 cached beside the index, keyed by the index's last commit and the gazetteer's fingerprint, so
 it is computed again only when the corpus or the gazetteer changed.
 """
@@ -43,6 +46,8 @@ TITLES = frozenset(
     spokeswoman deputy acting former late foreign interior defence defense
     """.split()  # noqa: SIM905 (a list of words reads better as prose)
 ) | {w for w in COMMON_WORDS}
+# Words that end a run without being part of a name ("Varga And" in a headline).
+_CLOSERS = frozenset({"the", "and", "of", "in", "on", "at", "to", "for", "but", "or", "a", "an"})
 Progress = Callable[[int, int], None]
 CACHE = "suggestions.json"
 
@@ -78,7 +83,7 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
         while words and alias_key(words[0].rstrip(".")) in TITLES:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and alias_key(words[-1]) in COMMON_WORDS:
+        while words and alias_key(words[-1]) in _CLOSERS:
             words = words[:-1]
         if len(words) >= 2:
             name = " ".join(words)
