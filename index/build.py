@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 from corpus import Gazetteer, Problem, corpus_kind
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
+from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock, describe_holder
 from index.mentions import EntityMatcher, curated
 from index.paths import pointed_generation
@@ -214,6 +215,7 @@ class Indexer(CorpusSync):
         try:
             self._ticker = Ticker(progress, cancelled)
             report = self._update_locked(rebuild)
+            self._prepare_words()
         finally:
             self._ticker = Ticker(None)
             lock.release()
@@ -224,6 +226,22 @@ class Indexer(CorpusSync):
             )
         report.seconds = time.monotonic() - started
         return report
+
+    def _prepare_words(self) -> None:
+        """Write the word lists fuzzy words are compared with (`index.lexicon`) for the
+        segments the update made, so that the first fuzzy search need not read them."""
+        generation = self.current()
+        if generation is None:
+            return
+        lexicons = Lexicons(words_folder(generation.path))
+        try:
+            ix = whoosh_index.open_dir(str(generation.whoosh_dir))
+            try:
+                lexicons.prepare(ix, FUZZY_FIELDS)
+            finally:
+                ix.close()
+        except (OSError, ValueError, whoosh_index.IndexError):
+            pass  # the first fuzzy search reads them instead
 
     def _update_locked(self, rebuild: bool) -> UpdateReport:
         pointed = self._pointer("current")

@@ -24,17 +24,19 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem, load_gazetteer
+from corpus import BUNDLED_ARTICLES, Entity, EntityType, Gazetteer, Problem
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
 from index.curate import Applied, affected_articles, apply_gazetteer
 from index.errors import EngineError, IndexDamaged, reads_index
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
+from index.gazcache import cached_gazetteer
 from index.highlight import Highlighter, page_hits
 from index.kwic import KwicLine, kwic_lines
+from index.lexicon import Lexicons, words_folder
 from index.paths import expand_user, index_dir_for
-from index.plain import Answerer, Reading, sorted_top
+from index.plain import Answerer, Reading
 from index.pool import Pool
 from index.query import CompiledQuery, QueryCompiler, QueryError
 from index.records import Hit, Mention, SearchResults, make_snippet
@@ -73,14 +75,14 @@ class Engine:
         procs: int = 1,
     ) -> None:
         self.corpus = expand_user(corpus or BUNDLED_ARTICLES)
+        self.index_root = None if index_root is None else expand_user(index_root)
+        self.root = index_dir_for(self.corpus, self.index_root)
         if gazetteer is None:
-            gazetteer, problems = load_gazetteer()
+            gazetteer, problems = cached_gazetteer(None, self.root.parent)
             self.gazetteer_problems = problems
         else:
             self.gazetteer_problems = list(gazetteer.layer_problems)
         self.gazetteer = gazetteer
-        self.index_root = None if index_root is None else expand_user(index_root)
-        self.root = index_dir_for(self.corpus, self.index_root)
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._lock = threading.Lock()
         # Not `searcher.refresh()` when the index changed: Whoosh 2.7 then reuses the old
@@ -93,6 +95,7 @@ class Engine:
         self._chosen: Answerer | None = None
         self._ix: whoosh_index.Index | None = None
         self._store: Store | None = None
+        self._lexicons: Lexicons | None = None  # the open generation's word lists
         self._compiler: QueryCompiler | None = None
         self._generation_path: Path | None = None
 
@@ -107,7 +110,7 @@ class Engine:
         (said in `notices`), else the fast path; chosen when first needed, so that the
         start-up check (`is_fresh`) does not pay for the fast path's own check."""
         if self._chosen is None:
-            self._chosen, notice = choose_answerer()
+            self._chosen, notice = choose_answerer(self.root.parent)
             if notice:
                 self.notices.append(notice)
         return self._chosen
@@ -174,6 +177,7 @@ class Engine:
                 self._store = Store(generation.store_path)
                 self._store.count()  # the store opens lazily: read it once now
                 self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
+                self._lexicons = Lexicons(words_folder(generation.path))
             except Exception as error:  # any way Whoosh or SQLite fails to read it is damage
                 self.close()
                 raise IndexDamaged.of(error) from None
@@ -316,7 +320,7 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, sort)
         with self._reading() as reading:
             searcher = reading.searcher
-            budget = budget_for(q, searcher, check, compiled)
+            budget = budget_for(q, searcher, check, compiled, self._lexicons)
             q = self._answerer.prepare(q, budget)
             top, total = self._top(reading, q, offset + limit, kwargs, check)
             entity_ids: set[str] = (
@@ -353,7 +357,7 @@ class Engine:
         allow = kwargs.get("filter")
         if "sortedby" not in kwargs:
             return self._answerer.rank(reading, q, limit, allow, check)
-        return sorted_top(
+        return self._answerer.sort_by(
             reading, q, limit, kwargs["sortedby"], kwargs.get("reverse", False), allow, check
         )
 
@@ -374,7 +378,7 @@ class Engine:
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
         allowed = kwargs.get("filter")
         with self.searching() as searcher:
-            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
+            q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled, self._lexicons))
             matched = checked(searcher.docs_for_query(q), check)
             if allowed is None:
                 return sum(1 for _ in matched)
@@ -405,7 +409,7 @@ class Engine:
             docnum = searcher.document_number(id=article.article.id)
             if docnum is None:
                 return {"title": [], "body": []}
-            budget = budget_for(compiled.query, searcher, None, compiled)
+            budget = budget_for(compiled.query, searcher, None, compiled, self._lexicons)
             q = self._answerer.prepare(compiled.query, budget)
             highlighter = Highlighter(searcher, q, entity_ids)
             title, body = highlighter.page(

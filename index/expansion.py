@@ -18,14 +18,18 @@ one can be cancelled.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
 from index.cancel import CHECK_EVERY, Check
+
+if TYPE_CHECKING:
+    from index.lexicon import Lexicons
 
 __all__ = [
     "MAX_EXPANDED_WORDS",
@@ -43,6 +47,8 @@ MAX_LOOKED_AT = 1_000_000
 # What a part may use in any segment, whatever its share.
 MIN_WORDS = 64
 MIN_LOOKED_AT = 5_000
+# How many words of a segment's list a fuzzy word is compared with between two checks.
+FUZZY_CHUNK = 32_768
 
 # Why an expansion stopped short: None (it did not), "words" or "looked".
 Cut = str | None
@@ -74,8 +80,10 @@ class Budget:
         doc_count: int,
         check: Check | None = None,
         typed: Callable[[wq.MultiTerm], str] | None = None,
+        lexicons: Lexicons | None = None,
     ) -> None:
         self.parts = max(1, parts)
+        self.lexicons = lexicons
         self.doc_count = max(1, doc_count)
         self.check = check
         self._typed = typed or (lambda q: str(getattr(q, "text", q)))
@@ -114,6 +122,8 @@ class Budget:
         check = self.check
         if check is not None:
             check()
+        if type(q) is wq.FuzzyTerm:
+            return self._fuzzy(q, reader, max_words, max_looked)
         matches = _pattern(q)
         candidates: Iterable[bytes]
         if matches is not None:
@@ -134,6 +144,72 @@ class Budget:
                     return found, "words"
                 found.append(btext)
         return found, None
+
+    def _fuzzy(self, q: wq.FuzzyTerm, reader: Any, max_words: int, max_looked: int) -> Expansion:
+        """A fuzzy word's words: those that begin with its first `prefixlength` letters and,
+        after them, are within `maxdist` edits of it (Levenshtein: what Whoosh's automaton
+        accepts, in the order of the term index, as Whoosh yields them).
+
+        Whoosh steps a Levenshtein automaton through the term index in Python: a first
+        `goverment~2` took 8 s at 57k articles. Here the words sharing the prefix are read in
+        order (the length of each is a free first filter) and compared by RapidFuzz in C, the
+        search's check called as they go, so a newer keystroke stops it inside a segment."""
+        from rapidfuzz.distance import Levenshtein
+
+        text, most = q.text, q.maxdist
+        skip = min(q.prefixlength, len(text))  # a word shorter than the prefix is the prefix
+        head, tail = text[:skip], text[skip:]
+        if self.lexicons is not None:
+            words = self.lexicons.words(reader, q.fieldname)
+            return self._fuzzy_in(words, head, tail, most, max_words, max_looked)
+        shortest, longest = len(text) - most, len(text) + most
+        decode = reader.schema[q.fieldname].from_bytes
+        distance = Levenshtein.distance
+        check = self.check
+        found: list[Any] = []
+        for looked, btext in enumerate(reader.expand_prefix(q.fieldname, head), 1):
+            if looked > max_looked:
+                return found, "looked"
+            if check is not None and not looked % CHECK_EVERY:
+                check()
+            word = decode(btext)
+            if not shortest <= len(word) <= longest:
+                continue
+            if distance(word[skip:], tail, score_cutoff=most) <= most:
+                if len(found) == max_words:
+                    return found, "words"
+                found.append(word)  # Whoosh's fuzzy expansion yields text, not bytes
+        return found, None
+
+    def _fuzzy_in(
+        self, words: list[str], head: str, tail: str, most: int, max_words: int, max_looked: int
+    ) -> Expansion:
+        """`_fuzzy` over a segment's sorted word list (`index.lexicon`): the words that begin
+        with `head` are a slice of it, compared with `tail` in C in chunks, the search's check
+        called between them. The same words, and the same cuts, as the walk."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        start = bisect.bisect_left(words, head)
+        end = bisect.bisect_left(words, head + "\U0010ffff", start) if head else len(words)
+        cut: Cut = None
+        if end - start > max_looked:
+            end, cut = start + max_looked, "looked"
+        skip, check = len(head), self.check
+        found: list[Any] = []
+        for chunk in range(start, end, FUZZY_CHUNK):
+            if check is not None:
+                check()
+            block = words[chunk : min(end, chunk + FUZZY_CHUNK)]
+            choices = [word[skip:] for word in block] if skip else block
+            matches = process.extract(
+                tail, choices, scorer=Levenshtein.distance, score_cutoff=most, limit=None
+            )
+            for index in sorted(match[2] for match in matches):
+                if len(found) == max_words:
+                    return found, "words"
+                found.append(block[index])
+        return found, cut
 
     def notices(self) -> tuple[str, ...]:
         """What was cut, quoting each part as typed and the bound it met."""
@@ -184,10 +260,15 @@ def bounded(q: wq.Query, budget: Budget) -> wq.Query:
 
 
 def budget_for(
-    q: wq.Query, searcher: Any, check: Check | None, compiled: Any | None = None
+    q: wq.Query,
+    searcher: Any,
+    check: Check | None,
+    compiled: Any | None = None,
+    lexicons: Lexicons | None = None,
 ) -> Budget:
     """The bounds of `q`'s wildcard, prefix and fuzzy parts on `searcher`; `compiled` (a
-    CompiledQuery) quotes the parts as typed."""
+    CompiledQuery) quotes the parts as typed; fuzzy words are compared with `lexicons`'
+    word lists when given."""
     parts = sum(1 for _ in multiterms(q))
     shown = compiled.typed_part if compiled is not None else None
-    return Budget(parts, searcher.doc_count_all(), check, shown)
+    return Budget(parts, searcher.doc_count_all(), check, shown, lexicons)

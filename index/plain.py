@@ -62,6 +62,20 @@ class Answerer(Protocol):
         """The first `limit` (docnum, score) pairs by score (ties: lower docnum first), only
         among the documents `allow` matches when given, and how many documents match."""
 
+    def sort_by(
+        self,
+        reading: Reading,
+        q: wq.Query,
+        limit: int,
+        field: str,
+        reverse: bool,
+        allow: wq.Query | None,
+        check: Check | None,
+    ) -> Ranked:
+        """The first `limit` (docnum, sort key) pairs in the order of `field`'s column
+        (`reverse`: largest first; ties as Whoosh's sorting collector orders them), only among
+        the documents `allow` matches, and how many documents match."""
+
 
 class _TopCollector(Checks, collectors.TopCollector):
     """Whoosh's top-N collector, with checks, scoring every match.
@@ -102,6 +116,19 @@ class PlainWhoosh:
         reading.searcher.search_with_collector(q, collector)
         top = [(docnum, score) for score, docnum in collector.results().top_n[: max(0, limit)]]
         return top, collector.count()
+
+    def sort_by(
+        self,
+        reading: Reading,
+        q: wq.Query,
+        limit: int,
+        field: str,
+        reverse: bool,
+        allow: wq.Query | None,
+        check: Check | None,
+    ) -> Ranked:
+        """Whoosh's sorting collector."""
+        return sorted_top(reading, q, limit, field, reverse, allow, check)
 
 
 def sorted_top(

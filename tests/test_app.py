@@ -9,11 +9,20 @@ from typing import Any
 
 import pytest
 from textual.content import Content
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from textual.worker import WorkerState
 
 from index import Engine
+from tests.pilot import (
+    SIZE,
+    choose_actor,
+    open_first_result,
+    position,
+    reader,
+    search,
+    settle,
+    shown_article,
+    status,
+)
 from tui.app import AfreaderApp, make_app
 from tui.messages import SearchFinished, SearchKey
 from tui.screens.help import HelpScreen
@@ -22,8 +31,6 @@ from tui.screens.problems import ProblemsScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article import ArticleView, Paragraph
 from tui.widgets.search_bar import DEBOUNCE_SECONDS, FilterChip
-
-SIZE = (140, 40)
 
 
 @pytest.fixture(scope="module")
@@ -40,80 +47,6 @@ def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app(app_index: Path) -> AfreaderApp:
     """A fresh app over the prebuilt index (timings hidden so the screen is deterministic)."""
     return make_app(engine=Engine(None, app_index), show_timings=False)
-
-
-async def settle(app: AfreaderApp, pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land (a handler may start another worker).
-
-    Polls rather than `wait_for_complete()`, which raises for a worker that a newer one
-    cancelled: in this app that is normal (a newer keystroke cancels the older search).
-    """
-
-    def busy() -> bool:
-        return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
-
-    for _ in range(50):
-        for _ in range(2000):
-            if not busy():
-                break
-            await asyncio.sleep(0.005)
-        await pilot.pause()
-        if not busy():
-            await pilot.pause()
-            if not busy():
-                return
-
-
-async def search(app: AfreaderApp, pilot: Pilot[None], query: str) -> ReaderScreen:
-    """Type a query the fast way (setting the value) and wait past the debounce."""
-    screen = reader(app)
-    screen.search_bar.input.value = query
-    await pilot.pause(DEBOUNCE_SECONDS + 0.1)
-    await settle(app, pilot)
-    return screen
-
-
-def reader(app: AfreaderApp) -> ReaderScreen:
-    """The reader screen (the base of the stack)."""
-    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def status(screen: ReaderScreen) -> str:
-    """What the search status says."""
-    return str(screen.query_one("#search-status", Static).render())
-
-
-def position(screen: ReaderScreen) -> str:
-    """What the position line says."""
-    return str(screen.position.render())
-
-
-def shown_article(screen: ReaderScreen) -> str | None:
-    """The id of the article in the pane."""
-    article = screen.article_view.article
-    return article.article.id if article else None
-
-
-async def open_first_result(app: AfreaderApp, pilot: Pilot[None]) -> ReaderScreen:
-    """Focus the results and press Enter on the first one."""
-    screen = reader(app)
-    screen.results.focus()
-    screen.results.highlighted = 0
-    await pilot.press("enter")
-    await settle(app, pilot)
-    return screen
-
-
-async def choose_actor(app: AfreaderApp, pilot: Pilot[None], entity_id: str) -> ReaderScreen:
-    """Move to the sidebar and press Enter on an entity."""
-    screen = reader(app)
-    screen.sidebar.focus()
-    screen.sidebar.highlighted = screen.sidebar.get_option_index(entity_id)
-    await pilot.press("enter")
-    await settle(app, pilot)
-    return screen
 
 
 async def test_start_lists_every_article_newest_first(app: AfreaderApp) -> None:
@@ -1309,3 +1242,25 @@ async def test_the_settings_sort_and_sidebar_are_the_reader_s(
         await pilot.press("e")
         await pilot.pause()
         assert not screen.sidebar.has_class("-hidden")
+
+
+async def test_a_shared_spelling_offers_each_of_its_actors_first(app: AfreaderApp) -> None:
+    """`Dostum` is the father's and a son's: the picker offers both first, in the order the
+    gazetteer resolves the spelling, before the other actors of the article."""
+    from tui.screens.actor_picker import ActorPicker
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "Dostum")
+        screen = await open_first_result(app, pilot)
+        assert screen.actor is None  # the spelling names two actors: none is guessed
+        named = [e.id for e in screen.engine.resolve_entity("Dostum")] if screen.engine else []
+        assert len(named) > 1
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, ActorPicker)
+        assert [entity_id for entity_id, _ in picker.actors][: len(named)] == named
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.actor == named[0]

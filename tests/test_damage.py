@@ -188,7 +188,7 @@ def test_random_damage_to_any_file_never_breaks_a_run(
 async def test_the_reader_repairs_damage_it_finds_while_reading(tmp_path: Path) -> None:
     """Damage the open checks cannot see (store bytes flipped, its time kept) is met by the
     first search: the reader says so, rebuilds, and the search's results are then shown."""
-    from tests.test_app import SIZE, search, settle
+    from tests.pilot import SIZE, search, settle
     from tui.app import make_app
 
     _flip_store_unseen(built(tmp_path))

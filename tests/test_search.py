@@ -450,14 +450,16 @@ def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_articl
     if engine.answerer != "fast path":
         pytest.skip("the fast path keeps expansions; plain Whoosh expands each time")
     monkeypatch.setattr(engine._answerer, "expansions", Expansions())
+    from index.expansion import Budget
+
     expanded: list[object] = []
-    original = wq.FuzzyTerm._btexts
+    original = Budget.walk
 
-    def counted(self: wq.FuzzyTerm, reader: object) -> object:
+    def counted(self: Budget, q: wq.MultiTerm, reader: object) -> object:
         expanded.append(reader)
-        return original(self, reader)
+        return original(self, q, reader)
 
-    monkeypatch.setattr(wq.FuzzyTerm, "_btexts", counted)
+    monkeypatch.setattr(Budget, "walk", counted)  # where a part's words are looked for
     # the word is searched in title and body: two fuzzy terms, each expanded in each segment
     once = 2 * len(engine.searcher().leaf_searchers())
     results = engine.search("goverment~", limit=5)
@@ -469,3 +471,28 @@ def test_a_fuzzy_term_is_expanded_once_per_segment_for_its_search_and_its_articl
         h.article.article.id for h in results.hits
     ]
     assert len(expanded) == once
+
+
+# Every query alone and with an actor filter; the empty query with one (alone, every article is
+# listed from the store, newest first: tests/test_app.py).
+DATE_SORTED = [(t, a) for t in QUERIES for a in (None, "panjshir")] + [("", "panjshir")]
+
+
+@pytest.mark.parametrize(("text", "actor"), DATE_SORTED)
+def test_date_sort_is_whoosh_s_own_order(
+    text: str, actor: str | None, segmented_engine: Engine
+) -> None:
+    """Newest first, exactly as Whoosh's sorting collector orders every match (ties between
+    equal dates included, and the undated last), with its exact total."""
+    engine = segmented_engine
+    q = engine.compile(text).query if text else wq.Every()
+    with plain_searcher(engine) as plain:
+        if actor is not None:
+            q = wq.And([q, wq.Term("actor", actor)])
+        expected = plain.search(q, limit=None, sortedby="published", reverse=True)
+        wanted = [plain.stored_fields(hit.docnum)["id"] for hit in expected]
+    results = engine.search(text, limit=len(wanted) + 5, sort="date", actor=actor)
+    assert results.total == len(wanted)
+    assert [h.article.article.id for h in results.hits] == wanted
+    page = engine.search(text, offset=3, limit=4, sort="date", actor=actor)
+    assert [h.article.article.id for h in page.hits] == wanted[3:7]

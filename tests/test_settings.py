@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from index import Engine
-from tests.test_app import settle
+from tests.pilot import settle
 from tui.app import AfreaderApp, make_app
 from tui.settings import ENV_CONFIG_DIR, load_settings
 

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from index import Engine
-from tests.test_app import choose_actor, open_first_result, search, settle
+from tests.pilot import choose_actor, open_first_result, search, settle
 from tui.app import AfreaderApp, make_app
 
 SIZE = (120, 36)

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.theme import BUILTIN_THEMES
 
 from index import Engine
-from tests.test_app import choose_actor, open_first_result, reader, search, settle, shown_article
+from tests.pilot import choose_actor, open_first_result, reader, search, settle, shown_article
 from tui.app import AfreaderApp, make_app
 from tui.screens.mentions import MentionsScreen, title_width
 from tui.screens.reader import ReaderScreen

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from corpus import Entity
     from index import Mention, MentionRef, StoredArticle
 
-__all__ = ["History", "Mark", "MarkCursor", "Navigator", "Place", "query_actor"]
+__all__ = ["History", "Mark", "MarkCursor", "Navigator", "Place", "query_actor", "query_actors"]
 
 _FIELD_ORDER = {"title": 0, "body": 1}
 # Past the end of any body: searching backwards from the article's edge starts here.
@@ -221,8 +221,17 @@ def query_actor(query: str, lookup: Callable[[str], list[Entity]]) -> str | None
     if found is not None:
         entities = lookup(found.group(1) or found.group(2))
         return entities[0].id if entities else None
+    named = query_actors(query, lookup)
+    return named[0] if len(named) == 1 else None
+
+
+def query_actors(query: str, lookup: Callable[[str], list[Entity]]) -> list[str]:
+    """Every actor the whole query is a spelling of (`Dostum`: the father and his son), or
+    its `actor:` field's; empty when it names none."""
+    found = _ACTOR_FIELD.search(query)
+    if found is not None:
+        return [e.id for e in lookup(found.group(1) or found.group(2))[:1]]
     words = query.strip().strip('"').strip()
     if not words or any(c in words for c in ':*?~()[]"'):
-        return None
-    entities = lookup(words)
-    return entities[0].id if len(entities) == 1 else None
+        return []
+    return [e.id for e in lookup(words)]

@@ -58,16 +58,34 @@ class FastPath:
         allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
         return ranked(searcher, q, limit, allowed, reading.lengths, check)
 
+    def sort_by(
+        self,
+        reading: Reading,
+        q: wq.Query,
+        limit: int,
+        field: str,
+        reverse: bool,
+        allow: wq.Query | None,
+        check: Check | None,
+    ) -> Ranked:
+        """Every match planned at once per segment, sorted by a column (`datesort`)."""
+        from index.fastpath.datesort import sorted_by_column
 
-def choose_answerer() -> tuple[Answerer, str | None]:
+        searcher = reading.searcher
+        allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
+        return sorted_by_column(searcher, q, limit, field, reverse, allowed, reading.lengths, check)
+
+
+def choose_answerer(index_root: Path | None = None) -> tuple[Answerer, str | None]:
     """The answerer for a new engine, and a notice when it is not the one expected: plain
     Whoosh when AFREADER_PLAIN_WHOOSH=1, or when an internal the fast path reads has changed
-    shape (another Whoosh release or fork); else the fast path."""
+    shape (another Whoosh release or fork); else the fast path. `index_root` keeps the check's
+    outcome for the next process."""
     from index.fastpath.shapes import shape_problems  # it imports this package
 
     if os.environ.get(ENV_PLAIN_WHOOSH, "").strip() not in ("", "0"):
         return PlainWhoosh(), None
-    problems = shape_problems()
+    problems = shape_problems(index_root)
     if problems:
         return PlainWhoosh(), (
             "searching with plain Whoosh (slower): the installed Whoosh differs from the one "

@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import inspect
 import tempfile
+from pathlib import Path
 from typing import Any
 
+import whoosh
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
@@ -26,6 +28,7 @@ from index.fastpath import FastPath
 from index.fastpath.evaluate import field_lengths
 from index.fastpath.postings import read_scoring_data
 from index.fastpath.terms import TermCache
+from index.gazcache import checked_once, digest_of_sources, stamp
 from index.plain import ENV_PLAIN_WHOOSH, PlainWhoosh, Reading
 from index.query import QueryCompiler
 from index.schema import make_schema
@@ -192,13 +195,24 @@ def _behaviour(ix: Index) -> list[str]:
 
 
 @functools.cache
-def shape_problems() -> list[str]:
+def shape_problems(index_root: Path | None = None) -> list[str]:
     """What differs from the Whoosh the fast path was written for (empty: nothing), each
-    naming the internal; checked once per process."""
+    naming the internal; checked once per process.
+
+    The internals' signatures are read every time; the behaviour (a small index searched both
+    ways) only when the fast path's or Whoosh's code differs from the last time it passed in
+    `index_root`'s cache (`index.gazcache.checked_once`)."""
     problems = [p for p in (_internal(*spec) for spec in INTERNALS) if p]
+    if problems:
+        return problems
+    key = digest_of_sources(str(Path(__file__).parent), str(Path(whoosh.__file__).parent))
+    passed, stamp_path = checked_once("fastpath", key, index_root)
+    if passed:
+        return []
+    with tempfile.TemporaryDirectory(prefix="afreader-check-") as scratch:
+        problems = _behaviour(_small_index(scratch))
     if not problems:
-        with tempfile.TemporaryDirectory(prefix="afreader-check-") as scratch:
-            problems = _behaviour(_small_index(scratch))
+        stamp(stamp_path)
     return problems
 
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.messages import Target
-from tui.navigation import History, MarkCursor, Navigator, query_actor
+from tui.navigation import History, MarkCursor, Navigator, query_actors
 from tui.opening import EngineFactory, Location
 from tui.text import plain
 from tui.widgets.article import ArticleView
@@ -288,12 +288,11 @@ class ReaderBase(Screen[None]):
     # --- choosing an actor without the Tab dance ------------------------------------------
 
     def actor_candidates(self) -> list[str]:
-        """The actors to offer: the query's own, then those of the open article."""
+        """The actors to offer: those the query names (all of them when its spelling is
+        shared, as a father's and son's), then those of the open article."""
         found: list[str] = []
         if self.engine is not None:
-            named = query_actor(self.query_text, self.engine.resolve_entity)
-            if named is not None:
-                found.append(named)
+            found.extend(query_actors(self.query_text, self.engine.resolve_entity))
         found.extend(a for a in self.nav.actors() if a not in found)
         return found
 
