@@ -65,15 +65,17 @@ def load_layered(
     layers: Sequence[Path],
     base: Path | None = None,
     replacing: Mapping[Path, bytes] | None = None,
+    loaded: tuple[Gazetteer, list[Problem]] | None = None,
 ) -> tuple[Gazetteer, list[Problem]]:
     """The bundled gazetteer (or `base`) with `layers` over it, lowest first.
 
     A layer that does not exist is skipped (an overlay no one has written yet); one that
     cannot be parsed is left out with a problem. `replacing` gives the bytes to use for a
-    layer instead of its file's (a curation checked before it is written). Raises
-    GazetteerError only when the base itself cannot be read.
+    layer instead of its file's (a curation checked before it is written); `loaded`, the base
+    already loaded (from a cache). Raises GazetteerError only when the base itself cannot be
+    read.
     """
-    gazetteer, problems = load_gazetteer(base)
+    gazetteer, problems = loaded if loaded is not None else load_gazetteer(base)
     entities = {entity.id: entity for entity in gazetteer.entities}
     order = list(entities)
     overrides: dict[tuple[str, str, int, int], tuple[str, str | None]] = {}

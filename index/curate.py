@@ -22,6 +22,7 @@ never taken as fresh and nothing half-applied is shown at launch.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ from whoosh.fields import Schema
 
 from corpus import Entity, Gazetteer, alias_key
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
+from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock
 from index.mentions import EntityMatcher, curated
 from index.report import IndexBusy
@@ -243,6 +245,10 @@ def _rematch(
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if files is not None:
             recorded(ix, files)
+            # The new segment's word lists, for fuzzy words (else the first such search
+            # reads them from the index).
+            with contextlib.suppress(OSError, ValueError):
+                Lexicons(words_folder(generation.path)).prepare(ix, FUZZY_FIELDS)
     finally:
         ix.close()
     return Applied(len(found), len(changed))

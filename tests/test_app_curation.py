@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from index import Engine
 from tests.election import write_election
-from tests.test_app import SIZE, choose_actor, reader, settle
+from tests.pilot import SIZE, choose_actor, reader, settle
 from tui.app import AfreaderApp, make_app
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.curation_prompt import CurationPrompt

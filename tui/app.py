@@ -64,7 +64,7 @@ class AfreaderApp(App[None]):
 
             # The bundled gazetteer with the person's overlays over it (one that cannot be
             # read is left out, and listed with the problems).
-            gazetteer, _ = load_for(self.corpus, self.entities)
+            gazetteer, _ = load_for(self.corpus, self.entities, index_root=self.index_dir)
             self._engine = Engine(self.corpus, self.index_dir, gazetteer=gazetteer)
         return self._engine
 

@@ -102,7 +102,9 @@ def layered_gazetteer(args: argparse.Namespace) -> Any:
 
     try:
         gazetteer, _ = load_for(
-            getattr(args, "corpus", None), getattr(args, "entities", None) or []
+            getattr(args, "corpus", None),
+            getattr(args, "entities", None) or [],
+            index_root=getattr(args, "index_dir", None),
         )
     except (ValueError, GazetteerError) as error:
         raise UsageError(str(error)) from None

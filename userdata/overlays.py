@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus import BUNDLED_ARTICLES, Gazetteer, Problem
 from corpus.layers import load_layered
+from index.gazcache import cached_gazetteer
 from index.paths import expand_user, index_dir_for
 from userdata.paths import data_dir
 
@@ -44,8 +45,10 @@ def load_for(
     corpus: Path | None,
     extra: Sequence[Path] = (),
     replacing: Mapping[Path, bytes] | None = None,
+    index_root: Path | None = None,
 ) -> tuple[Gazetteer, list[Problem]]:
-    """The gazetteer in force for `corpus`: the bundled one with every layer over it.
+    """The gazetteer in force for `corpus`: the bundled one (parsed once and kept in the
+    index cache under `index_root`, `index.gazcache`) with every layer over it.
 
     A file given in `extra` must exist (a ValueError says which does not); an overlay that
     cannot be read is left out and reported in the problems, with its line.
@@ -53,4 +56,6 @@ def load_for(
     for path in extra:
         if not expand_user(path).is_file():
             raise ValueError(f"{path}: no such gazetteer file (--entities)")
-    return load_layered(layer_paths(corpus, extra), replacing=replacing)
+    root = index_dir_for(expand_user(corpus or BUNDLED_ARTICLES), index_root).parent
+    base = cached_gazetteer(None, root)
+    return load_layered(layer_paths(corpus, extra), replacing=replacing, loaded=base)
