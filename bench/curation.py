@@ -22,6 +22,7 @@ def section_curation(ctx: Context) -> dict[str, Any]:
     """Suggest (cold and cached), then an alias in about 2,000 articles, applied and undone."""
     from index.suggest import CACHE, suggest
     from userdata.curation import Curator
+    from userdata.overlays import load_for
 
     os.environ["AFREADER_DATA_DIR"] = str(ctx.paths.work / "userdata")
     engine = open_engine(ctx)
@@ -61,6 +62,10 @@ def section_curation(ctx: Context) -> dict[str, Any]:
     curator.undo()
     undone = time.perf_counter() - started
     fresh = engine.is_fresh()
+    # Leave the index as the other sections open it: with no overlay at all (undone, the
+    # overlay still holds the log, and the index records its bytes).
+    curator.path.unlink()
+    engine.apply_gazetteer(load_for(ctx.paths.copy)[0])
     engine.close()
     return {
         "suggest_cold_s": round(cold, 2),

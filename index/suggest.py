@@ -150,11 +150,19 @@ def _grouped(seen: dict[str, _Seen], min_articles: int) -> list[Suggestion]:
     one (when that one is itself frequent enough)."""
     wide = {k: v for k, v in seen.items() if len(v.articles) >= min_articles}
     parent = {k: k for k in wide}
-    for shorter in sorted(wide, key=len):
-        for longer in wide:
-            if longer != shorter and f" {shorter} " in f" {longer} ":
-                parent[shorter] = longer
-                break
+    # Each name's runs of words, to the longest other name holding them (names are at most
+    # five words: fifteen runs each, so this is linear in the number of names).
+    holder: dict[str, str] = {}
+    for name in sorted(wide, key=len):
+        words = name.split(" ")
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                run = " ".join(words[i:j])
+                if run != name:
+                    holder[run] = name
+    for name in wide:
+        if name in holder:
+            parent[name] = holder[name]
 
     def root(k: str) -> str:
         while parent[k] != k:
