@@ -26,6 +26,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Gazetteer, Problem, corpus_kind
+from index.gazcache import make_cache_folder
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock, describe_holder
@@ -233,6 +234,7 @@ class Indexer(CorpusSync):
         generation = self.current()
         if generation is None:
             return
+        make_cache_folder(self.root.parent)
         lexicons = Lexicons(words_folder(generation.path))
         try:
             ix = whoosh_index.open_dir(str(generation.whoosh_dir))

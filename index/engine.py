@@ -171,17 +171,30 @@ class Engine:
                 # closed: the next search opens the index as it now is.
                 self._readings.clear()
                 return
-            self.close()
+            # The new generation is opened before the old one is let go: a search on another
+            # thread meanwhile reads the old one, never an engine with no index open.
+            ix: whoosh_index.Index | None = None
+            store: Store | None = None
             try:
-                self._ix = self._answerer.open_index(generation.whoosh_dir)
-                self._store = Store(generation.store_path)
-                self._store.count()  # the store opens lazily: read it once now
-                self._compiler = QueryCompiler(self._ix.schema, self.gazetteer)
-                self._lexicons = Lexicons(words_folder(generation.path))
+                ix = self._answerer.open_index(generation.whoosh_dir)
+                store = Store(generation.store_path)
+                store.count()  # the store opens lazily: read it once now
+                compiler = QueryCompiler(ix.schema, self.gazetteer)
             except Exception as error:  # any way Whoosh or SQLite fails to read it is damage
+                for opened in (store, ix):
+                    if opened is not None:
+                        opened.close()
                 self.close()
                 raise IndexDamaged.of(error) from None
+            old_ix, old_store = self._ix, self._store
+            self._ix, self._store, self._compiler = ix, store, compiler
+            self._lexicons = Lexicons(words_folder(generation.path))
             self._generation_path = generation.path
+            self._readings.clear()
+            if old_store is not None:
+                old_store.close()
+            if old_ix is not None:
+                old_ix.close()
 
     def close(self) -> None:
         """Release the index files."""

@@ -6,7 +6,8 @@ and the fast path's check of the installed Whoosh (a small index built and searc
 about 70 ms, of a command that answers in 300. Both depend only on bytes on disk: the
 gazetteer's file, and the code that reads it (the `corpus` package's sources) or the fast
 path's and Whoosh's. So each is kept under a key made of those bytes' digest, in the cache
-folder beside the indexes (`<index root>/.cache/`), and worked out again when any of them
+folder beside the indexes (`<index root>/.cache/`, made by the first build that finishes), and
+worked out again when any of them
 changes. A file there that cannot be read back is ignored and written anew; a folder that
 cannot be written only costs the work.
 """
@@ -27,7 +28,14 @@ from typing import Any
 import corpus
 from corpus import BUNDLED_GAZETTEER, Gazetteer, Problem, load_gazetteer
 
-__all__ = ["cache_folder", "cached_gazetteer", "checked_once", "digest_of_sources"]
+__all__ = [
+    "cache_folder",
+    "cached_gazetteer",
+    "checked_once",
+    "digest_of_sources",
+    "make_cache_folder",
+    "stamp",
+]
 
 
 def cache_folder(index_root: Path) -> Path:
@@ -64,8 +72,9 @@ def _read(path: Path) -> Any:
 
 def _write(path: Path, value: Any) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    if not path.parent.is_dir():  # made by the first build that finishes (`make_cache_folder`)
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as file:
             pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
@@ -110,6 +119,13 @@ def stamp(path: Path | None) -> None:
     """Record that a check passed (a folder that cannot be written: it runs again next time)."""
     if path is None:
         return
+    if path.parent.is_dir():  # made by the first build that finishes (`make_cache_folder`)
+        with contextlib.suppress(OSError):
+            path.write_text("passed\n", encoding="utf-8")
+
+
+def make_cache_folder(index_root: Path) -> None:
+    """Make the folder where results are kept, once a build has finished: a first build that
+    fails (a full disk) leaves the disk as it found it, and nothing is kept until then."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("passed\n", encoding="utf-8")
+        cache_folder(index_root).mkdir(exist_ok=True)

@@ -238,3 +238,40 @@ def test_user_visible_text_in_the_app_goes_through_the_safe_helpers() -> None:
         relative = path.relative_to(PROJECT).as_posix()
         found += unsafe_text_calls(path.read_text("utf-8"), relative)
     assert found == [], "\n".join(found)
+
+
+def test_no_key_is_bound_twice_on_one_screen() -> None:
+    """Each screen's keys, its own and those it inherits, each do one thing: a key bound to
+    two actions does whichever Textual finds first, and the help would list both."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import BindingsMap
+    from textual.screen import Screen
+
+    import tui.screens
+    from tui.app import AfreaderApp
+
+    classes: list[type] = [AfreaderApp]
+    for module in pkgutil.iter_modules(tui.screens.__path__):
+        loaded = importlib.import_module(f"tui.screens.{module.name}")
+        classes += [
+            c
+            for _, c in inspect.getmembers(loaded, inspect.isclass)
+            if issubclass(c, Screen) and c.__module__ == loaded.__name__
+        ]
+    clashes: dict[str, list[str]] = {}
+    for cls in classes:
+        # Every class of the project in its ancestry (the reader is made of several): a key
+        # one of them binds that another binds too would be silently replaced.
+        bound: dict[str, set[str]] = {}
+        for ancestor in cls.__mro__:
+            if not ancestor.__module__.startswith("tui."):
+                continue
+            own = ancestor.__dict__.get("BINDINGS", [])
+            for key, bindings in BindingsMap(own).key_to_bindings.items():
+                bound.setdefault(key, set()).update(b.action for b in bindings)
+        clashes |= {f"{cls.__name__}: {k}": sorted(a) for k, a in bound.items() if len(a) > 1}
+    assert clashes == {}
+    assert len(classes) > 5

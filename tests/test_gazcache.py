@@ -12,7 +12,7 @@ import pytest
 from corpus import BUNDLED_GAZETTEER, load_gazetteer
 from index import Engine
 from index.fastpath import shapes
-from index.gazcache import cache_folder, cached_gazetteer
+from index.gazcache import cache_folder, cached_gazetteer, make_cache_folder
 
 
 def _entities(path: Path | None, root: Path) -> list[tuple[str, tuple[str, ...]]]:
@@ -24,6 +24,8 @@ def test_the_gazetteer_is_parsed_once_and_again_when_it_changes(tmp_path: Path) 
     own = tmp_path / "entities.yaml"
     own.write_bytes(BUNDLED_GAZETTEER.read_bytes())
     root = tmp_path / "indexes"
+    root.mkdir()
+    make_cache_folder(root)
     parsed, problems = load_gazetteer(own)
     first = _entities(own, root)
     assert first == [(e.id, tuple(e.aliases)) for e in parsed.entities]
@@ -46,6 +48,8 @@ def test_the_gazetteer_is_parsed_once_and_again_when_it_changes(tmp_path: Path) 
 
 def test_a_kept_gazetteer_that_cannot_be_read_is_parsed_again(tmp_path: Path) -> None:
     root = tmp_path / "indexes"
+    root.mkdir()
+    make_cache_folder(root)
     first = _entities(None, root)
     (kept,) = cache_folder(root).glob("gazetteer-*.pickle")
     kept.write_bytes(b"\x80\x05not a pickle")
@@ -72,6 +76,7 @@ def test_the_fast_path_s_check_runs_once_per_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     check = shapes.shape_problems.__wrapped__  # not the per-process memo
+    make_cache_folder(tmp_path)
     assert check(tmp_path) == []
     (stamp,) = cache_folder(tmp_path).glob("fastpath-*.ok")
 
@@ -83,3 +88,19 @@ def test_the_fast_path_s_check_runs_once_per_code(
     stamp.unlink()
     assert check(tmp_path) == ["the behaviour was checked again"]
     assert not list(cache_folder(tmp_path).glob("fastpath-*.ok"))  # a failure is not kept
+
+
+def test_nothing_is_kept_before_a_build_has_finished(tmp_path: Path) -> None:
+    """A first build that fails (a full disk) must leave the disk as it found it: the folder
+    where results are kept is made by the first build that finishes."""
+    root = tmp_path / "indexes"
+    root.mkdir()
+    _entities(None, root)
+    shapes.shape_problems.__wrapped__(root)
+    assert list(root.iterdir()) == []
+    engine = Engine(None, root)
+    engine.open()
+    engine.close()
+    assert cache_folder(root).is_dir()
+    Engine(None, root)  # the next process keeps its gazetteer
+    assert list(cache_folder(root).glob("gazetteer-*.pickle"))

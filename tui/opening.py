@@ -137,9 +137,7 @@ class IndexKeeper(Widget):
         if self.refreshing:
             return False
         self.refreshing = True
-        if self.engine is not None:
-            self.engine.close()
-        self._open(rebuild=True)
+        self._open(rebuild=True)  # searches meanwhile read the old index, or find its damage
         return True
 
     def opened(self, engine: Engine) -> bool:
