@@ -161,7 +161,15 @@ def apply_gazetteer(
             with store.transaction() as db:
                 Store.set_meta(db, JOURNAL, json.dumps(journal))
             if commit is not None:
-                commit()
+                try:
+                    commit()
+                except BaseException:  # nothing was changed yet: the journal goes
+                    with store.transaction() as db:
+                        Store.delete_meta(db, JOURNAL)
+                    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    store.close()
+                    generation.seal()
+                    raise
             applied = _rematch(generation, store, new, ids, progress)
         finally:
             store.close()

@@ -97,3 +97,19 @@ def test_a_corpus_on_another_topic_works_end_to_end_with_its_own_gazetteer(
     assert added.returncode == 0, added.stderr
     again = afreader(*common, "suggest", "--json", "--min-articles", "2")
     assert [json.loads(line)["name"] for line in again.stdout.splitlines()] == ["Ines Quarry"]
+
+
+def test_a_rejection_from_the_command_line_survives_afreader_index_rebuild(
+    tmp_path: Path,
+) -> None:
+    corpus, gazetteer = write_election(tmp_path)
+    common: list[str | Path] = ["--corpus", corpus, "--entities", gazetteer]
+    mentions = afreader(*common, "mentions", "port-halden", "--json")
+    first = json.loads(mentions.stdout.splitlines()[0])
+    where = [first["article_id"], first["field"], str(first["start"]), str(first["end"])]
+    rejected = afreader(*common, "curation", "reject", *where, "--why", "the port, not the city")
+    assert rejected.returncode == 0, rejected.stderr
+    assert len(afreader(*common, "mentions", "port-halden").stdout.splitlines()) == 4
+    rebuilt = afreader(*common, "index", "--rebuild")  # in a build process of its own
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert len(afreader(*common, "mentions", "port-halden").stdout.splitlines()) == 4

@@ -83,6 +83,7 @@ class Curator:
         was layered with, other than the person's own overlays)."""
         self.engine = engine
         self.path = corpus_overlay(engine.corpus, folder)
+        self._read_bytes: bytes | None = None  # the overlay as the last `read` found it
         if extra is None:
             own = {str(global_overlay(folder)), str(self.path)}
             extra = [Path(p) for p, _ in engine.gazetteer.layer_data if p not in own]
@@ -90,14 +91,21 @@ class Curator:
 
     # --- the overlay file --------------------------------------------------------------------
 
+    def _bytes(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CurationError(f"{self.path}: cannot read the overlay ({error})") from None
+
     def read(self) -> dict[str, Any]:
         """The overlay as data (empty when there is none yet); CurationError when it cannot
         be read, with its line (it is then left as it is)."""
+        self._read_bytes = self._bytes()
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = ""
-        except (OSError, UnicodeDecodeError) as error:
+            text = (self._read_bytes or b"").decode("utf-8")
+        except UnicodeDecodeError as error:
             raise CurationError(f"{self.path}: cannot read the overlay ({error})") from None
         try:
             doc = yaml.safe_load(text) or {}
@@ -135,7 +143,11 @@ class Curator:
         if fresh:
             raise CurationError(fresh[0].message)
 
-        def commit() -> None:
+        read = self._read_bytes
+
+        def commit() -> None:  # under the index's update lock
+            if self._bytes() != read:  # another process curated meanwhile: not overwritten
+                raise CurationError(f"{self.path} changed meanwhile: nothing done, try again")
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.tmp")
             with open(temporary, "wb") as file:
