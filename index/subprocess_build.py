@@ -189,8 +189,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         from corpus.layers import load_layered
+        from index.gazcache import cached_gazetteer
+        from index.paths import index_dir_for
 
-        gazetteer, _ = load_layered(args.layer, args.base)
+        # The bundled base as parsed once and kept in the index cache, as the parent has it.
+        root = index_dir_for(args.corpus, args.index_root).parent
+        base = cached_gazetteer(args.base, root)
+        gazetteer, _ = load_layered(args.layer, args.base, loaded=base)
         engine = Engine(args.corpus, args.index_root, gazetteer=gazetteer, procs=args.procs)
         if args.batch_size:
             engine.indexer.batch_size = args.batch_size
