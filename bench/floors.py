@@ -50,5 +50,11 @@ FLOORS: tuple[Floor, ...] = (
     Floor("debounce", "last keystroke to search start, past the debounce", "max", "ms", 30, "<", 5),
     Floor("curation_alias", "an alias in about 2,000 articles, applied", "once", "s", 10, "<", 17),
     Floor("suggest", "suggest over the whole corpus, no cache", "once", "s", 60, "<", 17),
+    Floor("history_picker", "history picker opens, 10,000 entries", "max", "ms", 100, "<", 15),
+    Floor("new_since", "saved search new-since count / the search itself", "max", "x", 1, "≤", 15),
+    Floor("export_csv", "20,000+ results exported to CSV", "seconds", "s", 10, "<", 15),
+    Floor(
+        "export_memory", "export peak memory, 20,000+ / a tenth as many", "ratio", "", 1.2, "≤", 15
+    ),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}

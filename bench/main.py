@@ -16,6 +16,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
+    workbench    history picker (10,000 entries), saved searches' new-since, CSV export
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
 everything in a JSON file (default <work>/results.json; results of sections not run this time
@@ -51,6 +52,7 @@ from bench.launch import section_launch
 from bench.mentions import section_mentions
 from bench.queries import section_queries
 from bench.report import table
+from bench.workbench import section_workbench
 
 SECTIONS = (
     "build",
@@ -65,6 +67,7 @@ SECTIONS = (
     "fuzz",
     "debounce",
     "curation",
+    "workbench",
 )
 
 
@@ -115,6 +118,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "fuzz": section_fuzz,
     "debounce": section_debounce,
     "curation": section_curation,
+    "workbench": section_workbench,
 }
 
 

@@ -246,6 +246,46 @@ def debounce_rows(d: Data) -> list[Row]:
     ]
 
 
+def workbench_rows(w: Data) -> list[Row]:
+    """The history picker, saved searches' new-since counts, exports."""
+    picker, ratio = FLOOR["history_picker"], FLOOR["new_since"]
+    csv_floor, memory = FLOOR["export_csv"], FLOOR["export_memory"]
+    big, small = w["exports"]["big"], w["exports"]["small"]
+    p = w["picker"]
+    return [
+        row(
+            f"History picker opens, {w['history_entries']:,} entries: p50 / max",
+            f"{p['p50_ms']:.1f} / {p['max_ms']:.1f} ms",
+            picker,
+            picker.met(p["max_ms"]),
+        ),
+        row(
+            "Saved search new-since count / the search, both warm (worst query)",
+            f"{w['new_since_max_ratio']:.2f}x",
+            ratio,
+            ratio.met(w["new_since_max_ratio"]),
+        ),
+        row(
+            "The same, a query's first count (its ids read from the index)",
+            f"{w.get('new_since_first_max_ratio', float('nan')):.2f}x",
+        ),
+        row(
+            f"Export {big['rows']:,} results to CSV ({big['word']!r}), whole process",
+            f"{big['seconds']:.1f} s",
+            csv_floor,
+            csv_floor.met(big["seconds"])
+            and big["exit"] == 0
+            and big["rows"] >= w["export_at_least"],
+        ),
+        row(
+            f"Export peak RSS, {big['rows']:,} / {small['rows']:,} rows",
+            f"{big['peak_rss_mb']:.0f} / {small['peak_rss_mb']:.0f} MB",
+            memory,
+            memory.met(w["export_memory_ratio"]),
+        ),
+    ]
+
+
 # The floors table's sections, in the order the table lists them.
 def curation_rows(c: Data) -> list[Row]:
     """Suggestions and a curation applied in place."""
@@ -280,6 +320,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("fuzz", fuzz_rows),
     ("debounce", debounce_rows),
     ("curation", curation_rows),
+    ("workbench", workbench_rows),
 )
 
 

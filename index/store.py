@@ -335,6 +335,18 @@ class Store:
             found += [self._row(r) for r in rows]
         return found
 
+    def ids_newest(self) -> list[str]:
+        """Every article's id in the order of `newest` (no text read)."""
+        dated = self.db.execute(
+            "SELECT id FROM articles WHERE sort_key < ? ORDER BY sort_key DESC, id DESC",
+            (UNDATED,),
+        )
+        ids = [row[0] for row in dated]
+        undated = self.db.execute(
+            "SELECT id FROM articles WHERE sort_key = ? ORDER BY id", (UNDATED,)
+        )
+        return ids + [row[0] for row in undated]
+
     def mentions_in(self, article_n: int, entity_ids: Iterable[str] | None = None) -> list[Mention]:
         """The mentions in one article (of some entities only), in reading order."""
         query = "SELECT entity, field, start, end, text FROM mentions WHERE article = ?"

@@ -313,7 +313,7 @@ async def test_back_returns_to_where_you_were(app: AfreaderApp) -> None:
         await pilot.press("backspace")
         await settle(app, pilot)
         assert shown_article(screen) == start
-        await pilot.press("alt+left")
+        await pilot.press("backspace")
         await settle(app, pilot)
         assert shown_article(screen) == start  # nothing further back
 

@@ -98,6 +98,13 @@ class AfreaderApp(App[None]):
             plain(message), title=title, severity=severity, timeout=timeout, markup=False
         )
 
+    async def action_quit(self) -> None:
+        """Quit, remembering how far the open article was read (for "resume")."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.remember_scroll(now=True)
+        self.exit()
+
     def action_help_quit(self) -> None:
         """ctrl+c outside a text box: say how to quit (Textual says it in markup, never shown
         here)."""

@@ -23,15 +23,18 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
     from tui.screens.curation_prompt import CurationPrompt
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
-    from tui.screens.reader import ReaderScreen
+    from tui.screens.reader_base import ReaderBase
+    from tui.screens.reader_workbench import WorkbenchReader
     from tui.screens.suggest import SuggestScreen
+    from tui.screens.workbench import WorkbenchScreen
     from tui.widgets.article import ArticleView
     from tui.widgets.results import ResultsList
     from tui.widgets.sidebar import EntitySidebar
 
     return [
         ("everywhere", APP_BINDINGS),
-        ("reader", ReaderScreen.BINDINGS),
+        ("reader", ReaderBase.BINDINGS),
+        ("reader: your data", WorkbenchReader.BINDINGS),
         ("results", ResultsList.BINDINGS),
         ("article", ArticleView.BINDINGS),
         ("sidebar", EntitySidebar.BINDINGS),
@@ -40,4 +43,5 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
         ("actor picker", ActorPicker.BINDINGS),
         ("curation prompt", CurationPrompt.BINDINGS),
         ("suggestions", SuggestScreen.BINDINGS),
+        ("workbench", WorkbenchScreen.BINDINGS),
     ]

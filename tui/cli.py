@@ -7,6 +7,7 @@
     afreader index [--rebuild]
     afreader problems [--json]
     afreader config path|show
+    afreader export results|mentions|clips ... / history / saved ...   (tui/cli_workbench.py)
 
 Exit codes: 0 results, 1 none found, 2 bad usage or input, or output that cannot be written
 (a full disk, a closed standard output); the message is on stderr. A closed pipe (`| head`)
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands of their own (see `tui.cli_base.Family`).
-FAMILIES: tuple[str, ...] = ("tui.cli_curation",)
+FAMILIES: tuple[str, ...] = ("tui.cli_workbench", "tui.cli_curation")
 
 
 def _families() -> list[Family]:
@@ -145,6 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `afreader` command."""
     tolerant_streams()
     args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None) is not None:
+        # The one place that decides (userdata.paths) reads it, in this process and the app.
+        import os
+
+        from userdata.paths import ENV_DATA_DIR
+
+        os.environ[ENV_DATA_DIR] = str(args.data_dir.expanduser())
     out = sys.stdout
     guarded = cast(TextIO, Guarded(out))
     try:

@@ -55,7 +55,7 @@ class Family:
 
 
 def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
-    """The global options, `--corpus` and `--index-dir`, on a subcommand too (`suppress`: the
+    """The global options, `--corpus`, `--index-dir` and `--data-dir`, on a subcommand too (`suppress`: the
     subcommand's default leaves the global one in force)."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
@@ -79,6 +79,14 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
         default=default,
         metavar="PATH",
         help="where indexes live (default: $AFREADER_INDEX_DIR or the user cache directory)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="where your history, saved searches and clips live"
+        " (default: $AFREADER_DATA_DIR or the user data directory)",
     )
 
 

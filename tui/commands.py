@@ -47,7 +47,10 @@ class ReaderCommands(Provider):
         if reader is None:
             return []
         found = []
-        for binding in reader.BINDINGS:
+        from tui.screens.reader_base import ReaderBase
+        from tui.screens.reader_workbench import WorkbenchReader
+
+        for binding in [*ReaderBase.BINDINGS, *WorkbenchReader.BINDINGS]:
             if not isinstance(binding, Binding):
                 continue
             method = getattr(reader, f"action_{binding.action}", None)

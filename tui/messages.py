@@ -39,10 +39,11 @@ __all__ = [
 class Target:
     """Where to put the reader in an article once it is open."""
 
-    kind: str  # "first-hit", "mention", "scroll"
+    kind: str  # "first-hit", "mention", "scroll", "passage" (selected: start to end), "keep"
     field: str = "body"
     start: int = 0
     scroll_y: float = 0.0
+    end: int = 0
 
 
 class IndexProgressed(Message):

@@ -190,7 +190,7 @@ class Place:
 
 
 class History:
-    """The way back (Backspace or alt+left) after jumps."""
+    """The way back (Backspace) after jumps."""
 
     def __init__(self, limit: int = 200) -> None:
         self._places: list[Place] = []

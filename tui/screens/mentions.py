@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from index import MentionRef
-from tui.text import visible
+from tui.text import plain, visible
 
 if TYPE_CHECKING:
     from index import Engine, KwicLine
@@ -127,6 +127,14 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
             id="mentions.last",
         ),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous mention", id="mentions.up"),
+        Binding(
+            "ctrl+t",
+            "export",
+            "Export",
+            show=False,
+            tooltip="Export every mention to Markdown with citations (in <data dir>/exports)",
+            id="mentions.export",
+        ),
     ]
     DEFAULT_CSS = """
     MentionsScreen { align: center middle; }
@@ -269,3 +277,33 @@ class MentionsScreen(ModalScreen[MentionRef | None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.dismiss(None)
+
+    def action_export(self) -> None:
+        """Every mention of the actor, to a Markdown file with citations."""
+        self._export(self.engine, self.entity_id, self.sort)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, engine: Engine, entity_id: str, sort: str) -> None:
+        from tui.export import MENTION_COLUMNS, export_file, mention_records
+
+        entity = engine.entity(entity_id)
+        heading = f"Mentions of {entity.name if entity else entity_id}"
+        try:
+            path, count = export_file(
+                "mentions", MENTION_COLUMNS, heading, mention_records(engine, [entity_id], sort)
+            )
+        except OSError as error:
+            self.post_message(self.Exported(f"Not exported: {error}"))
+            return
+        self.post_message(self.Exported(f"Exported {count:,} mentions to {path}"))
+
+    class Exported(Message):
+        """An export finished (or failed): what to say."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.notify(plain(message.text), timeout=10, markup=False)

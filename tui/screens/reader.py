@@ -87,6 +87,8 @@ class ReaderScreen(CuratingReader):
         self.search_bar.input.focus()
         # After the first frame: the worker imports Whoosh, which holds the GIL while it runs.
         self.call_after_refresh(self.keeper.open, self._key())
+        # The user database, filed under the corpus (the engine's, before the engine exists).
+        self.call_after_refresh(self.open_workbench, self._location()[0])
 
     def on_resize(self) -> None:
         self._lay_out()
@@ -197,6 +199,7 @@ class ReaderScreen(CuratingReader):
         self.article_view.focus()
 
     def _leave_mark(self) -> None:
+        self.remember_scroll()
         article = self.article_view.article
         if article is not None:
             self.history.push(Place(article.article.id, self.article_view.scroll_y, self.actor))
@@ -232,6 +235,7 @@ class ReaderScreen(CuratingReader):
         )
         if not (keep and same):
             await self.article_view.show(message.article)
+            self.record_article(message.article)
         self._hits_query = message.query
         self.sidebar.show(message.mentions, self.engine.gazetteer)
         self.nav.load(message.hits, message.mentions, self.actor)
@@ -241,6 +245,12 @@ class ReaderScreen(CuratingReader):
         elif target.kind == "mention":
             mark = self.nav.point_at_mention(target.field, target.start)
             self._refresh_marks(scroll_to=mark)
+        elif target.kind == "passage":
+            from tui.selection import Selection
+
+            self._refresh_marks()
+            passage = Selection(target.field, target.start, target.end)
+            self.article_view.select(passage, scroll=True)
         elif target.kind == "scroll":
             self._refresh_marks()
             self.call_after_refresh(self.article_view.scroll_to, y=target.scroll_y, animate=False)

@@ -190,10 +190,10 @@ class ReaderBase(Screen[None]):
             show=False,
         ),
         _binding(
-            "backspace,alt+left",
+            "backspace",
             "back",
-            "Back",
-            "Go back to where you were before the last jump",
+            "Jump back",
+            "Go back to where you were before the last jump (alt+left walks the history)",
             show=False,
         ),
         _binding(

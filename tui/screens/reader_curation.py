@@ -3,9 +3,9 @@
 On the current mention (the `]`/`[` pointer): reject it, reassign it to another actor, or say
 its spelling never means that actor; split its spelling off into a new actor; merge the
 chosen actor into another. Add an alias or a new actor from the text at hand: `curation_text`
-gives the mention (or hit) at the pointer, prefilled in a small prompt to edit. A selection in
-the article pane can feed the same prompt later: set `selection_source` to a callable that
-returns the selected text (or None), and it is offered first. `u` undoes the last change.
+gives the passage selected in the article pane, else the mention (or hit) at the pointer,
+prefilled in a small prompt to edit (`selection_source` lets another source of text feed it).
+`u` undoes the last change.
 
 Each change runs in a thread worker (`userdata.curation`, applied to the index in place) and
 posts `Curated` back; the handler says what was done, then the article's marks, the sidebar,
@@ -21,7 +21,7 @@ from textual import on, work
 from textual.message import Message
 
 from tui.messages import Target
-from tui.screens.reader_search import SearchingReader
+from tui.screens.reader_workbench import WorkbenchReader
 
 if TYPE_CHECKING:
     from index import Engine
@@ -42,7 +42,7 @@ class Curated(Message):
         self.refused = refused
 
 
-class CuratingReader(SearchingReader):
+class CuratingReader(WorkbenchReader):
     """The reader's curation actions (the keys are in `ReaderBase.BINDINGS`)."""
 
     # A hook for a selection in the article pane: returns the selected text, or None.
@@ -51,8 +51,14 @@ class CuratingReader(SearchingReader):
     # --- what is at hand ----------------------------------------------------------------------
 
     def curation_text(self) -> str:
-        """The text to prefill: the selection (when a source is set), else the mention or hit
-        at the pointer, else nothing."""
+        """The text to prefill: the passage selected in the article pane (`v`, shift+arrows,
+        or a mouse drag), else what `selection_source` gives, else the mention or hit at the
+        pointer, else nothing."""
+        selected = self.article_view.selection
+        if selected is not None and not selected.empty:
+            text = " ".join(selected.passage(self.article_view.field_text(selected.field)).split())
+            if text:
+                return text
         if self.selection_source is not None and (chosen := self.selection_source()):
             return chosen
         article = self.article_view.article

@@ -25,7 +25,7 @@ from tui.widgets.results import ResultsList
 from tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from index import Engine
+    from index import Engine, SearchResults
 
 __all__ = ["BUSY_DELAY", "SearchingReader"]
 
@@ -50,6 +50,9 @@ class SearchingReader(ReaderBase):
 
     def _update_position(self) -> None:
         raise NotImplementedError
+
+    def record_search(self, results: SearchResults) -> None:
+        """A search's first page is drawn (the workbench keeps it in the history)."""
 
     # --- searching --------------------------------------------------------------------------
 
@@ -138,6 +141,7 @@ class SearchingReader(ReaderBase):
         self._searched()
         self._sorted_by = results.sort
         self._show_count(results.total, results.seconds)
+        self.record_search(results)
         for notice in results.notices:  # what the search bounded (a wildcard of too many words)
             self.say(notice, 8, title="Search", severity="warning")
         if results.total == 0:

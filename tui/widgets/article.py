@@ -16,10 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Offset
 from textual.style import Style
 from textual.widgets import Static
 
 from tui.navigation import Mark
+from tui.selection import Selection
 from tui.text import visible
 
 if TYPE_CHECKING:
@@ -78,12 +80,54 @@ class ArticleView(VerticalScroll, can_focus=True):
             tooltip="One page down",
             id="article.page",
         ),
+        Binding(
+            "v",
+            "select",
+            "Select",
+            show=False,
+            tooltip="Start selecting a passage (at the current hit or mention, else at the top"
+            " of the pane); again: drop the selection",
+            id="article.select",
+        ),
+        Binding(
+            "shift+right",
+            "extend('word', True)",
+            "Extend",
+            show=False,
+            tooltip="Grow the selection by a word",
+            id="article.grow_word",
+        ),
+        Binding(
+            "shift+left",
+            "extend('word', False)",
+            "Extend",
+            show=False,
+            tooltip="Shrink the selection by a word",
+            id="article.shrink_word",
+        ),
+        Binding(
+            "shift+down",
+            "extend('sentence', True)",
+            "Extend",
+            show=False,
+            tooltip="Grow the selection to the end of the sentence",
+            id="article.grow_sentence",
+        ),
+        Binding(
+            "shift+up",
+            "extend('sentence', False)",
+            "Extend",
+            show=False,
+            tooltip="Shrink the selection by a sentence",
+            id="article.shrink_sentence",
+        ),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article--hit",
         "article--hit-current",
         "article--mention",
         "article--mention-current",
+        "article--selection",
     }
     DEFAULT_CSS = """
     ArticleView { padding: 0 2; }
@@ -95,6 +139,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     ArticleView > .article--hit-current { text-style: bold reverse; color: $text-warning; }
     ArticleView > .article--mention { text-style: underline; color: $text-accent; background: $accent-muted; }
     ArticleView > .article--mention-current { text-style: bold reverse; color: $text-accent; }
+    ArticleView > .article--selection { background: $primary 60%; text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -102,6 +147,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.article: StoredArticle | None = None
         self._marks: list[Mark] = []
         self._current: Mark | None = None
+        # The passage selected (tui/selection.py), or None.
+        self.selection: Selection | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -112,6 +159,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Replace the pane's content with an article."""
         self.article = article
         self._marks, self._current = [], None
+        self.selection = None
         text = article.article
         date = text.published.iso if text.published else "undated"
         meta = [text.source or "source unknown", date]
@@ -130,6 +178,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Replace the article with a notice (it was removed from the corpus)."""
         self.article = None
         self._marks, self._current = [], None
+        self.selection = None
         self.query_one("#article-title", Static).update(Content(""))
         self.query_one("#article-meta", Static).update(Content(notice))
         await self.query_one("#article-body", Vertical).remove_children()
@@ -153,6 +202,14 @@ class ArticleView(VerticalScroll, can_focus=True):
                 name += "-current"
             content = content.stylize(
                 self._style(name), max(mark.start, offset) - offset, min(mark.end, end) - offset
+            )
+        chosen = self.selection
+        shown = chosen is not None and chosen.field == field and not chosen.empty
+        if chosen is not None and shown and chosen.end > offset and chosen.start < end:
+            content = content.stylize(
+                self._style("article--selection"),
+                max(chosen.start, offset) - offset,
+                min(chosen.end, end) - offset,
             )
         return content
 
@@ -179,3 +236,73 @@ class ArticleView(VerticalScroll, can_focus=True):
                 target = paragraph.virtual_region.y + line - self.size.height // 2
                 self.scroll_to(y=max(0, target), animate=False)
                 return
+
+    # --- the selection (tui/selection.py) -----------------------------------------------------
+
+    def field_text(self, field: str) -> str:
+        """The whole text of a field of the open article ("" when none is open)."""
+        if self.article is None:
+            return ""
+        return self.article.article.title if field == "title" else self.article.article.body
+
+    def action_select(self) -> None:
+        """Start a selection where the reader is; again: drop it."""
+        if self.article is None:
+            return
+        if self.selection is not None:
+            self.select(None)
+            return
+        if self._current is not None:
+            start = Selection.at(self._current.field, self._current.start)
+        else:
+            start = Selection.at("body", self._top_offset())
+        self.select(start.extend(self.field_text(start.field), "word"))
+
+    def action_extend(self, unit: str, forward: bool = True) -> None:
+        """Grow (shift+right/down) or shrink (shift+left/up) the selection."""
+        if self.selection is None:
+            self.action_select()
+            return
+        text = self.field_text(self.selection.field)
+        self.select(self.selection.extend(text, unit, forward))
+
+    def select(self, selection: Selection | None, scroll: bool = False) -> None:
+        """Show a selection (None: none); `scroll` brings it into the middle of the pane."""
+        self.selection = selection
+        self._render_marks()
+        if scroll and selection is not None:
+            mark = Mark(selection.field, selection.start, selection.end, "hit")
+            self.call_after_refresh(self.scroll_to_mark, mark)
+
+    def mouse_selection(self) -> Selection | None:
+        """The passage selected with the mouse (a drag across paragraphs of the body), as a
+        selection of the article's text; None when nothing of the body is selected."""
+        chosen = self.screen.selections if self.is_mounted else {}
+        starts: list[int] = []
+        ends: list[int] = []
+        for paragraph in self.query(Paragraph):
+            if paragraph not in chosen:
+                continue
+            lines = unwrapped(self.field_text("body")[paragraph.start : paragraph.end]).split("\n")
+            found = chosen[paragraph]
+
+            def offset(point: Offset | None, default: int, lines: list[str] = lines) -> int:
+                if point is None:
+                    return default
+                y = min(point.y, len(lines) - 1)
+                x = min(point.x, len(lines[y]))
+                return sum(len(line) + 1 for line in lines[:y]) + x
+
+            length = paragraph.end - paragraph.start
+            starts.append(paragraph.start + offset(found.start, 0))
+            ends.append(paragraph.start + min(length, offset(found.end, length)))
+        if not starts or max(ends) <= min(starts):
+            return None
+        return Selection("body", min(starts), max(ends))
+
+    def _top_offset(self) -> int:
+        for paragraph in self.query(Paragraph):
+            region = paragraph.virtual_region
+            if region.y + region.height > self.scroll_y:
+                return paragraph.start
+        return 0
