@@ -156,3 +156,24 @@ async def test_suggestions_in_the_app_add_an_actor_with_enter(
         assert engine is not None
         assert engine.count_mentions("elias-varga") == (5, 5)
         assert engine.entity("elias-varga") is not None
+
+
+async def test_a_passage_selected_in_the_article_prefills_add_alias(
+    election: tuple[Path, Path, Path],
+) -> None:
+    from tui.selection import Selection
+
+    corpus, gazetteer, root = election
+    app = app_over(corpus, gazetteer, root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_article(app, pilot, "2031-03-30-results")
+        screen = reader(app)
+        body = screen.article_view.field_text("body")
+        start = body.index("Tom Redfield")
+        screen.article_view.selection = Selection("body", start, start + len("Tom Redfield"))
+        screen.article_view.focus()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, CurationPrompt)
+        assert app.screen.query_one(Input).value == "Tom Redfield"
