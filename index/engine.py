@@ -212,10 +212,8 @@ class Engine:
         commit: Callable[[], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Applied:
-        """Apply a changed gazetteer without a rebuild: only the articles it can change are
-        matched again, in place and crash-safe (`index.curate`); `commit` runs once the change
-        is journaled (it writes the overlay). Raises IndexBusy while another process updates
-        the index."""
+        """Apply a changed gazetteer in place, crash-safe (`index.curate`); `commit` runs once
+        the change is journaled (it writes the overlay). Raises IndexBusy when busy."""
         generation = self.indexer.current()
         if generation is None or self._ix is None:
             raise EngineError("the index is not open")

@@ -31,6 +31,7 @@ from tui.cli_base import (
     Family,
     UsageError,
     add_common,
+    entities_files,
     layered_gazetteer,
     positive,
 )
@@ -164,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             code = _config(args, guarded)
         elif args.command == "entities" and args.check is not None:
-            code = _check_entities(args, guarded)
+            from tui.cli_curation import check_entities
+
+            code = check_entities(args, guarded)
         elif args.command in loose:
             code = loose[args.command](args, guarded)
         else:
@@ -267,9 +270,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
         if (problem := corpus_path_problem(args.corpus)) is not None:
             raise UsageError(visible(problem))
-    for path in args.entities or []:
-        if not path.expanduser().is_file():
-            raise UsageError(f"{path}: no such gazetteer file (--entities)")
+    entities_files(args)
     app = make_app(corpus=args.corpus, index_dir=args.index_dir, entities=args.entities or [])
     app.run()
     return app.return_code or 0
@@ -283,10 +284,7 @@ def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
     from tui.progress import progress_bar
 
     try:
-        gazetteer = layered_gazetteer(args)
-        for problem in gazetteer.layer_problems:
-            print(f"afreader: {visible(str(problem))}", file=sys.stderr)
-        engine = Engine(args.corpus, args.index_dir, gazetteer=gazetteer, procs=2)
+        engine = Engine(args.corpus, args.index_dir, gazetteer=layered_gazetteer(args), procs=2)
         with progress_bar(sys.stderr) as callback:
             opened = open_index(engine, callback, rebuild=rebuild)
     except (CorpusError, GazetteerError, EngineError) as error:
@@ -442,36 +440,6 @@ def _entities(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
                 f"{visible(entity.id):32}  {visible(entity.name)}\n"
             )
     return EXIT_OK if stats else EXIT_NONE
-
-
-def _check_entities(args: argparse.Namespace, out: TextIO) -> int:
-    """`entities --check FILE`: every problem, one a line; exit 2 when any is an error."""
-    from corpus import GazetteerError
-    from corpus.layers import check_file
-
-    try:
-        problems = check_file(args.check.expanduser())
-    except GazetteerError as error:  # the bundled gazetteer itself cannot be read
-        raise UsageError(str(error)) from None
-    for problem in problems:
-        if args.json:
-            record = {
-                "path": problem.path,
-                "line": problem.line,
-                "field": problem.field,
-                "severity": problem.severity,
-                "message": problem.message,
-            }
-            out.write(dumps_json(record) + "\n")
-        else:
-            out.write(visible(str(problem)) + "\n")
-    errors = sum(1 for p in problems if p.severity == "error")
-    if not args.json:
-        print(
-            f"{visible(str(args.check))}: {errors} error(s), {len(problems) - errors} warning(s)",
-            file=sys.stderr,
-        )
-    return EXIT_USAGE if errors else EXIT_OK
 
 
 def _index(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:

@@ -6,6 +6,7 @@ command imports only what it needs)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = [
     "IndexFreeHandler",
     "UsageError",
     "add_common",
+    "entities_files",
     "layered_gazetteer",
     "positive",
 ]
@@ -116,4 +118,15 @@ def layered_gazetteer(args: argparse.Namespace) -> Any:
         )
     except (ValueError, GazetteerError) as error:
         raise UsageError(str(error)) from None
+    from tui.text import visible
+
+    for problem in gazetteer.layer_problems:  # said once, with its line; the rest loads
+        print(f"afreader: {visible(str(problem))}", file=sys.stderr)
     return gazetteer
+
+
+def entities_files(args: argparse.Namespace) -> None:
+    """Each `--entities` file must exist (a UsageError names the one that does not)."""
+    for path in getattr(args, "entities", None) or []:
+        if not path.expanduser().is_file():
+            raise UsageError(f"{path}: no such gazetteer file (--entities)")

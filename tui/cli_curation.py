@@ -21,13 +21,13 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui.cli_base import EXIT_NONE, EXIT_OK, Family, UsageError, add_common, positive
+from tui.cli_base import EXIT_NONE, EXIT_OK, EXIT_USAGE, Family, UsageError, add_common, positive
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
     from index import Engine
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "check_entities"]
 
 FIELDS = ("title", "body")
 
@@ -204,6 +204,36 @@ def _suggest(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
         for example in item.examples:
             out.write(f"{'':16}… {visible(example)} …\n")
     return EXIT_OK if found else EXIT_NONE
+
+
+def check_entities(args: argparse.Namespace, out: TextIO) -> int:
+    """`entities --check FILE`: every problem, one a line; exit 2 when any is an error."""
+    from corpus import GazetteerError
+    from corpus.layers import check_file
+
+    try:
+        problems = check_file(args.check.expanduser())
+    except GazetteerError as error:  # the bundled gazetteer itself cannot be read
+        raise UsageError(str(error)) from None
+    for problem in problems:
+        if args.json:
+            record = {
+                "path": problem.path,
+                "line": problem.line,
+                "field": problem.field,
+                "severity": problem.severity,
+                "message": problem.message,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(visible(str(problem)) + "\n")
+    errors = sum(1 for p in problems if p.severity == "error")
+    if not args.json:
+        print(
+            f"{visible(str(args.check))}: {errors} error(s), {len(problems) - errors} warning(s)",
+            file=sys.stderr,
+        )
+    return EXIT_USAGE if errors else EXIT_OK
 
 
 FAMILY = Family(add=_add, with_index={"curation": _curation, "suggest": _suggest})
