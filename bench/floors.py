@@ -70,6 +70,8 @@ FLOORS: tuple[Floor, ...] = (
     Floor("comentions", "co-mentions of an actor", "median", "ms", 300, "<", 16),
     Floor("matrix", "30x30 actor matrix, 5,000-article result set", "median", "ms", 1000, "<", 16),
     Floor("keyness", "keyness, 5,000-article result set", "median", "ms", 1000, "<", 16),
+    Floor("curation_alias", "an alias in about 2,000 articles, applied", "once", "s", 10, "<", 17),
+    Floor("suggest", "suggest over the whole corpus, no cache", "once", "s", 60, "<", 17),
     Floor("history_picker", "history picker opens, 10,000 entries", "max", "ms", 100, "<", 15),
     Floor("new_since", "saved search new-since count / the search itself", "max", "x", 1, "≤", 15),
     Floor("export_csv", "20,000+ results exported to CSV", "seconds", "s", 10, "<", 15),

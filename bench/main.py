@@ -44,6 +44,7 @@ from typing import Any
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
+from bench.curation import section_curation
 from bench.debounce import section_debounce
 from bench.fresh import section_fresh
 from bench.fuzz import section_fuzz
@@ -68,6 +69,7 @@ SECTIONS = (
     "fuzz",
     "debounce",
     "overview",
+    "curation",
     "workbench",
 )
 
@@ -119,6 +121,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "fuzz": section_fuzz,
     "debounce": section_debounce,
     "overview": section_overview,
+    "curation": section_curation,
     "workbench": section_workbench,
 }
 

@@ -335,6 +335,26 @@ def workbench_rows(w: Data) -> list[Row]:
 
 
 # The floors table's sections, in the order the table lists them.
+def curation_rows(c: Data) -> list[Row]:
+    """Suggestions and a curation applied in place."""
+    alias, names = FLOOR["curation_alias"], FLOOR["suggest"]
+    return [
+        row(
+            f"Alias in {c['alias_articles']:,} articles applied ({c['alias_matched']:,} matched)",
+            f"{c['alias_s']:.1f} s",
+            alias,
+            alias.met(c["alias_s"]) and c["fresh_after"],
+        ),
+        row(
+            "Suggest over the corpus, no cache",
+            f"{c['suggest_cold_s']:.1f} s",
+            names,
+            names.met(c["suggest_cold_s"]),
+        ),
+        row("Suggest from its cache", f"{c['suggest_cached_ms']:.0f} ms"),
+    ]
+
+
 ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("build", build_rows),
     ("incremental", incremental_rows),
@@ -348,6 +368,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("fuzz", fuzz_rows),
     ("debounce", debounce_rows),
     ("overview", overview_rows),
+    ("curation", curation_rows),
     ("workbench", workbench_rows),
 )
 

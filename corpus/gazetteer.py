@@ -108,6 +108,16 @@ class Gazetteer:
 
     entities: list[Entity]
     path: str = ""
+    # Overlays layered over the file at `path` (`corpus.layers`): each one's path and bytes,
+    # so that the index's fingerprint changes with any of them.
+    layer_data: tuple[tuple[str, bytes], ...] = ()
+    # Curated mentions: (article id, field, start, end) to (the actor found there, the actor
+    # it is reassigned to, or None when rejected).
+    overrides: dict[tuple[str, str, int, int], tuple[str, str | None]] = field(default_factory=dict)
+    # Negative aliases: actor id to the folded spellings (`alias_key`) that never mean it.
+    never: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What loading the layers found wrong (each overlay that could not be read is left out).
+    layer_problems: tuple[Problem, ...] = ()
     by_id: dict[str, Entity] = field(init=False)
     _by_key: dict[str, list[Entity]] = field(init=False)
 
@@ -139,17 +149,8 @@ def load_gazetteer(path: Path | None = None) -> tuple[Gazetteer, list[Problem]]:
     """
     path = BUNDLED_GAZETTEER if path is None else path
     where = str(path)
-    try:
-        text = decode_text(path.read_bytes())
-    except OSError as error:
-        raise GazetteerError([Problem(where, f"cannot read file: {error.strerror}")]) from None
-    except ValueError as error:
-        raise GazetteerError([Problem(where, str(error))]) from None
-    try:
-        data = load_yaml_with_lines(text)
-    except FrontMatterError as error:
-        raise GazetteerError([Problem(where, error.message, line=error.line)]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
+    data = read_yaml(path)
+    if not isinstance(data.get("entities"), list):
         raise GazetteerError([Problem(where, "expected a mapping with an 'entities' list", line=1)])
     problems: list[Problem] = []
     entities = [e for raw in data["entities"] if (e := _entity(raw, where, problems)) is not None]
@@ -157,6 +158,27 @@ def load_gazetteer(path: Path | None = None) -> tuple[Gazetteer, list[Problem]]:
     _check_relations(entities, where, problems)
     entities = _check_aliases(entities, where, problems)
     return Gazetteer(entities, path=where), problems
+
+
+def read_yaml(path: Path, data: bytes | None = None) -> dict[str, Any]:
+    """A gazetteer file's top-level mapping (with `__lines__`); GazetteerError with the line
+    when it cannot be read or parsed. `data`: the file's bytes when already read."""
+    where = str(path)
+    try:
+        text = decode_text(path.read_bytes() if data is None else data)
+    except OSError as error:
+        raise GazetteerError([Problem(where, f"cannot read file: {error.strerror}")]) from None
+    except ValueError as error:
+        raise GazetteerError([Problem(where, str(error))]) from None
+    try:
+        loaded = load_yaml_with_lines(text)
+    except FrontMatterError as error:
+        raise GazetteerError([Problem(where, error.message, line=error.line)]) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise GazetteerError([Problem(where, "expected a mapping with an 'entities' list", line=1)])
+    return loaded
 
 
 def _entity(raw: Any, where: str, problems: list[Problem]) -> Entity | None:

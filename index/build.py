@@ -14,6 +14,7 @@ update created is removed, so the disk is left as it was found.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -29,7 +30,7 @@ from index.gazcache import make_cache_folder
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock, describe_holder
-from index.mentions import EntityMatcher
+from index.mentions import EntityMatcher, curated
 from index.paths import pointed_generation
 from index.report import (
     BuildCancelled,
@@ -245,6 +246,14 @@ class Indexer(CorpusSync):
             pass  # the first fuzzy search reads them instead
 
     def _update_locked(self, rebuild: bool) -> UpdateReport:
+        pointed = self._pointer("current")
+        if pointed is not None and not rebuild:
+            from index.curate import recover
+
+            # A curation a kill interrupted is finished or rolled back first; a generation
+            # that cannot be read is found and repaired below.
+            with contextlib.suppress(Exception):
+                recover(pointed, self.gazetteer)
         current = self.current()
         repaired = None
         if current is None and (self.root / "current").exists():
@@ -361,7 +370,8 @@ class Indexer(CorpusSync):
                 for aid in removed:
                     adding.delete_by_term("id", aid)
                 for article in articles:
-                    mentions = self.matcher.find(article.title, article.body, article.published)
+                    found = self.matcher.find(article.title, article.body, article.published)
+                    mentions = curated(self.gazetteer, article.id, found)
                     extracted.append((article, mentions))
                     fields = document(article, {m.entity_id for m in mentions})
                     if fresh:

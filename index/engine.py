@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from corpus import BUNDLED_ARTICLES, Gazetteer, Problem
 from index.build import Indexer, ProgressCallback, UpdateReport
 from index.cancel import Cancelled, Check, SearchCancelled, checked, checker
+from index.curate import Applied, affected_articles, apply_gazetteer
 from index.errors import EngineError, IndexDamaged, reads_index
 from index.expansion import budget_for
 from index.fastpath import choose_answerer, open_whoosh
@@ -70,7 +71,7 @@ class Engine(MentionsReader):
             gazetteer, problems = cached_gazetteer(None, self.root.parent)
             self.gazetteer_problems = problems
         else:
-            self.gazetteer_problems = []
+            self.gazetteer_problems = list(gazetteer.layer_problems)
         self.gazetteer = gazetteer
         self.indexer = Indexer(self.corpus, self.root, gazetteer, procs=procs)
         self._lock = threading.Lock()
@@ -194,6 +195,27 @@ class Engine(MentionsReader):
             self._ix.close()
         self._ix = self._store = None
         self._generation_path = None
+
+    def apply_gazetteer(
+        self,
+        new: Gazetteer,
+        commit: Callable[[], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Applied:
+        """Apply a changed gazetteer in place, crash-safe (`index.curate`); `commit` runs once
+        the change is journaled (it writes the overlay). Raises IndexBusy when busy."""
+        generation = self.indexer.current()
+        if generation is None or self._ix is None:
+            raise EngineError("the index is not open")
+        ids = affected_articles(self._ix, self.gazetteer, new)
+        applied = apply_gazetteer(generation, self.gazetteer, new, ids, commit, progress)
+        self.gazetteer = new
+        self.gazetteer_problems = list(new.layer_problems)
+        self.indexer = Indexer(self.corpus, self.root, new, procs=self.indexer.procs)
+        with self._lock:
+            self._readings.clear()
+            self._compiler = QueryCompiler(self._ix.schema, new)
+        return applied
 
     @property
     def generation_path(self) -> Path | None:

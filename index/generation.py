@@ -51,11 +51,13 @@ def fingerprint_of(gazetteer_bytes: bytes) -> str:
 
 
 def gazetteer_fingerprint(gazetteer: Gazetteer) -> str:
-    """The fingerprint of the gazetteer an index was built with."""
+    """The fingerprint of the gazetteer an index was built with: its file and every overlay
+    layered over it (`corpus.layers`), so that an index records the overlays it applied."""
+    layers = b"".join(data for _, data in gazetteer.layer_data)
     try:
-        return fingerprint_of(Path(gazetteer.path).read_bytes())
+        return fingerprint_of(Path(gazetteer.path).read_bytes() + layers)
     except OSError:
-        return fingerprint_of(repr([e.id for e in gazetteer.entities]).encode())
+        return fingerprint_of(repr([e.id for e in gazetteer.entities]).encode() + layers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,6 +134,8 @@ def _build(
         procs=engine.indexer.procs,
         rebuild=rebuild,
         batch_size=engine.indexer.batch_size,
+        layers=[Path(where) for where, _ in engine.gazetteer.layer_data],
+        base=_base_of(engine),
     )
     try:
         return build.wait(progress, cancelled)
@@ -143,6 +145,17 @@ def _build(
         raise EngineError(str(error)) from None
     finally:
         build.stop()
+
+
+def _base_of(engine: Engine) -> Path | None:
+    """The engine's gazetteer file when it is not the bundled one (the build process loads
+    the same)."""
+    from corpus import BUNDLED_GAZETTEER
+
+    path = Path(engine.gazetteer.path) if engine.gazetteer.path else None
+    if path is None or path == BUNDLED_GAZETTEER or not path.is_file():
+        return None
+    return path
 
 
 def open_index(

@@ -25,7 +25,7 @@ import re
 
 import ahocorasick
 
-from corpus import Gazetteer, PartialDate
+from corpus import Gazetteer, PartialDate, alias_key
 from index.analysis import fold, is_word_char
 from index.matching.context import FieldShape
 from index.matching.names import drop_namesakes, guard, references
@@ -34,7 +34,7 @@ from index.matching.resolve import resolve
 from index.matching.spellings import Hit, Spelling, SpellingTable, TypoIndex
 from index.records import Mention
 
-__all__ = ["EntityMatcher", "Mention", "base_reason"]
+__all__ = ["EntityMatcher", "Mention", "base_reason", "curated"]
 
 _LONG_CAPITALISED = re.compile(r"\b[A-Z][a-z]{5,}\b")
 _IS = re.compile(r"(?<![\w.-])IS(?![\w.])")
@@ -184,4 +184,25 @@ def _longest_first(hits: list[Hit]) -> list[Hit]:
         ):
             other = overlapping[0]
             other.move(min(other.start, hit.start), max(other.end, hit.end))
+    return kept
+
+
+def curated(gazetteer: Gazetteer, article_id: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions as a person curated them (`corpus.layers`): those rejected here left out,
+    those reassigned given their new actor, and none of an actor under a spelling that never
+    means it."""
+    if not gazetteer.overrides and not gazetteer.never:
+        return mentions
+    kept = []
+    for mention in mentions:
+        key = (article_id, mention.field, mention.start, mention.end)
+        actor, to = gazetteer.overrides.get(key, (None, None))
+        if actor == mention.entity_id:
+            if to is None:
+                continue
+            mention = Mention(to, mention.field, mention.start, mention.end, mention.text)
+        never = gazetteer.never.get(mention.entity_id)
+        if never and alias_key(mention.text) in never:
+            continue
+        kept.append(mention)
     return kept

@@ -171,6 +171,21 @@ class Store:
             )
 
     @staticmethod
+    def replace_mentions(
+        db: sqlite3.Connection, article_n: int, key: str, mentions: Sequence[Mention]
+    ) -> None:
+        """Replace one article's mentions inside a transaction (the article keeps its number,
+        so a mention pointer into it stays valid)."""
+        db.execute("DELETE FROM mentions WHERE article = ?", (article_n,))
+        db.executemany(
+            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+            [
+                (article_n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end, m.text)
+                for m in mentions
+            ],
+        )
+
+    @staticmethod
     def set_origins(db: sqlite3.Connection, origins: dict[str, str]) -> None:
         """Say where articles now are (a JSON line that moved) inside a transaction."""
         db.executemany(

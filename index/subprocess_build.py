@@ -23,7 +23,7 @@ import select
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index.report import BuildCancelled, BuildProgress, IndexBusy, UpdateReport
@@ -49,6 +49,8 @@ class BuildProcess:
         procs: int = 2,
         rebuild: bool = False,
         batch_size: int | None = None,
+        layers: Sequence[Path] = (),
+        base: Path | None = None,
     ) -> None:
         command = [
             sys.executable,
@@ -67,6 +69,10 @@ class BuildProcess:
             command.append("--rebuild")
         if batch_size is not None:
             command += ["--batch-size", str(batch_size)]
+        for layer in layers:  # the same gazetteer as the parent's, overlays and all
+            command += ["--layer", str(layer)]
+        if base is not None:
+            command += ["--base", str(base)]
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -162,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--batch-size", type=int, default=None, help="articles per commit")
     parser.add_argument("--parent", type=int, default=None, help="die when this process does")
+    parser.add_argument("--layer", type=Path, action="append", default=[], help="an overlay")
+    parser.add_argument("--base", type=Path, default=None, help="the gazetteer under them")
     args = parser.parse_args(argv)
     if args.parent is not None:
         from index.workers import die_with_parent
@@ -180,7 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         emit({"phase": step.phase, "done": step.done, "total": step.total, "started": step.started})
 
     try:
-        engine = Engine(args.corpus, args.index_root, procs=args.procs)
+        from corpus.layers import load_layered
+        from index.gazcache import cached_gazetteer
+        from index.paths import index_dir_for
+
+        # The bundled base as parsed once and kept in the index cache, as the parent has it.
+        root = index_dir_for(args.corpus, args.index_root).parent
+        base = cached_gazetteer(args.base, root)
+        gazetteer, _ = load_layered(args.layer, args.base, loaded=base)
+        engine = Engine(args.corpus, args.index_root, gazetteer=gazetteer, procs=args.procs)
         if args.batch_size:
             engine.indexer.batch_size = args.batch_size
         report = engine.indexer.update(progress, rebuild=args.rebuild)

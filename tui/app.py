@@ -6,7 +6,7 @@ the reader screen opens the index in a worker after the first frame.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -45,8 +45,10 @@ class AfreaderApp(App[None]):
         index_dir: Path | None = None,
         engine: Engine | None = None,
         show_timings: bool = True,
+        entities: Sequence[Path] = (),
     ) -> None:
         super().__init__()
+        self.entities = tuple(entities)
         self.corpus = corpus
         self.index_dir = index_dir
         self._engine = engine
@@ -58,8 +60,12 @@ class AfreaderApp(App[None]):
         """The engine for this app's corpus (called from a worker thread)."""
         if self._engine is None:
             from index import Engine
+            from userdata.overlays import load_for
 
-            self._engine = Engine(self.corpus, self.index_dir)
+            # The bundled gazetteer with the person's overlays over it (one that cannot be
+            # read is left out, and listed with the problems).
+            gazetteer, _ = load_for(self.corpus, self.entities, index_root=self.index_dir)
+            self._engine = Engine(self.corpus, self.index_dir, gazetteer=gazetteer)
         return self._engine
 
     def index_location(self) -> tuple[Path | None, Path | None]:
@@ -167,6 +173,13 @@ def make_app(
     index_dir: Path | None = None,
     engine: Engine | None = None,
     show_timings: bool = True,
+    entities: Sequence[Path] = (),
 ) -> AfreaderApp:
     """Build the app (the command line and the tests use this)."""
-    return AfreaderApp(corpus=corpus, index_dir=index_dir, engine=engine, show_timings=show_timings)
+    return AfreaderApp(
+        corpus=corpus,
+        index_dir=index_dir,
+        engine=engine,
+        show_timings=show_timings,
+        entities=entities,
+    )

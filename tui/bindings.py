@@ -20,11 +20,13 @@ APP_BINDINGS: list[BindingType] = [
 def binding_tables() -> list[tuple[str, list[BindingType]]]:
     """(where, bindings) for the app, its screens and its widgets, in the help's order."""
     from tui.screens.actor_picker import ActorPicker
+    from tui.screens.curation_prompt import CurationPrompt
     from tui.screens.facets import FacetsScreen
     from tui.screens.mentions import MentionsScreen
     from tui.screens.problems import ProblemsScreen
     from tui.screens.reader_base import ReaderBase
     from tui.screens.reader_workbench import WorkbenchReader
+    from tui.screens.suggest import SuggestScreen
     from tui.screens.table_view import TableScreen
     from tui.screens.workbench import WorkbenchScreen
     from tui.widgets.article import ArticleView
@@ -43,5 +45,7 @@ def binding_tables() -> list[tuple[str, list[BindingType]]]:
         ("actor picker", ActorPicker.BINDINGS),
         ("overview views", TableScreen.BINDINGS),
         ("facets view", FacetsScreen.BINDINGS),
+        ("curation prompt", CurationPrompt.BINDINGS),
+        ("suggestions", SuggestScreen.BINDINGS),
         ("workbench", WorkbenchScreen.BINDINGS),
     ]

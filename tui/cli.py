@@ -3,7 +3,7 @@
     afreader [--corpus PATH] [--index-dir PATH]        open the reader
     afreader search QUERY [--limit N] [--sort relevance|date] [--json]
     afreader mentions [ENTITY] [--sort date|spelling] [--json] [--explain]
-    afreader entities [--type person|organization|place] [--json]
+    afreader entities [--type person|organization|place] [--json] [--check FILE]
     afreader index [--rebuild]
     afreader problems [--json]
     afreader config path|show
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from tui import version
@@ -30,6 +31,8 @@ from tui.cli_base import (
     Family,
     UsageError,
     add_common,
+    entities_files,
+    layered_gazetteer,
     positive,
 )
 from tui.kwic import kwic_line
@@ -101,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     entities = commands.add_parser("entities", help="entities with mention and article counts")
     entities.add_argument("--type", choices=("person", "organization", "place"))
     entities.add_argument("--json", action="store_true", help="JSON Lines, one entity a line")
+    entities.add_argument(
+        "--check",
+        type=Path,
+        metavar="FILE",
+        help="validate a gazetteer file (each error with its file, line and field) and exit",
+    )
 
     index = commands.add_parser("index", help="build or update the index, with a progress bar")
     index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
@@ -125,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands of their own (see `tui.cli_base.Family`).
-FAMILIES: tuple[str, ...] = ("tui.cli_overview", "tui.cli_workbench")
+FAMILIES: tuple[str, ...] = ("tui.cli_overview", "tui.cli_workbench", "tui.cli_curation")
 
 
 def _families() -> list[Family]:
@@ -155,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         loose = {k: v for f in _families() for k, v in f.without_index.items()}
         if args.command == "config":
             code = _config(args, guarded)
+        elif args.command == "entities" and args.check is not None:
+            from tui.cli_curation import check_entities
+
+            code = check_entities(args, guarded)
         elif args.command in loose:
             code = loose[args.command](args, guarded)
         else:
@@ -257,7 +270,8 @@ def _run_app(args: argparse.Namespace) -> int:
 
         if (problem := corpus_path_problem(args.corpus)) is not None:
             raise UsageError(visible(problem))
-    app = make_app(corpus=args.corpus, index_dir=args.index_dir)
+    entities_files(args)
+    app = make_app(corpus=args.corpus, index_dir=args.index_dir, entities=args.entities or [])
     app.run()
     return app.return_code or 0
 
@@ -270,7 +284,7 @@ def _open_engine(args: argparse.Namespace, rebuild: bool = False) -> Engine:
     from tui.progress import progress_bar
 
     try:
-        engine = Engine(args.corpus, args.index_dir, procs=2)
+        engine = Engine(args.corpus, args.index_dir, gazetteer=layered_gazetteer(args), procs=2)
         with progress_bar(sys.stderr) as callback:
             opened = open_index(engine, callback, rebuild=rebuild)
     except (CorpusError, GazetteerError, EngineError) as error:

@@ -6,6 +6,7 @@ command imports only what it needs)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ __all__ = [
     "IndexFreeHandler",
     "UsageError",
     "add_common",
+    "entities_files",
+    "layered_gazetteer",
     "positive",
 ]
 
@@ -65,6 +68,14 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
         help="a folder of .md/.txt articles or a .jsonl/.jsonl.gz file (default: the bundled corpus)",
     )
     parser.add_argument(
+        "--entities",
+        type=Path,
+        action="append",
+        default=default,
+        metavar="FILE",
+        help="a gazetteer of one's own over the bundled one (repeatable)",
+    )
+    parser.add_argument(
         "--index-dir",
         type=Path,
         default=default,
@@ -90,3 +101,32 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def layered_gazetteer(args: argparse.Namespace) -> Any:
+    """The gazetteer in force for the command's corpus: the bundled one, the person's overlays
+    and the `--entities` files (`userdata.overlays`); a file that does not exist is a
+    UsageError, an overlay that cannot be read is reported with its line and left out."""
+    from corpus import GazetteerError
+    from userdata.overlays import load_for
+
+    try:
+        gazetteer, _ = load_for(
+            getattr(args, "corpus", None),
+            getattr(args, "entities", None) or [],
+            index_root=getattr(args, "index_dir", None),
+        )
+    except (ValueError, GazetteerError) as error:
+        raise UsageError(str(error)) from None
+    from tui.text import visible
+
+    for problem in gazetteer.layer_problems:  # said once, with its line; the rest loads
+        print(f"afreader: {visible(str(problem))}", file=sys.stderr)
+    return gazetteer
+
+
+def entities_files(args: argparse.Namespace) -> None:
+    """Each `--entities` file must exist (a UsageError names the one that does not)."""
+    for path in getattr(args, "entities", None) or []:
+        if not path.expanduser().is_file():
+            raise UsageError(f"{path}: no such gazetteer file (--entities)")

@@ -36,8 +36,8 @@ from tui.messages import (
 from tui.navigation import Mark, Place
 from tui.opening import EngineFactory, IndexKeeper, Location
 from tui.screens.reader_base import Preferences
+from tui.screens.reader_curation import CuratingReader
 from tui.screens.reader_overview import OverviewReader
-from tui.screens.reader_workbench import WorkbenchReader
 from tui.text import safe
 from tui.widgets.article import ArticleView
 from tui.widgets.build_panel import BuildPanel
@@ -60,7 +60,7 @@ MIN_ARTICLE_WIDTH = 20
 SIDEBAR_WIDTH = 100
 
 
-class ReaderScreen(OverviewReader, WorkbenchReader):
+class ReaderScreen(OverviewReader, CuratingReader):
     """Search, read, and jump between the mentions of an actor."""
 
     keeper = getters.query_one(IndexKeeper)
@@ -303,6 +303,11 @@ class ReaderScreen(OverviewReader, WorkbenchReader):
     def _count_actor_articles(self, engine: Engine, entity_id: str) -> None:
         numbers = engine.store.article_numbers_mentioning(entity_id)
         self.post_message(ActorArticlesCounted(entity_id, numbers))
+
+    def recount_actor(self, entity_id: str) -> None:
+        """Count again the articles mentioning an actor (after a curation)."""
+        if self.engine is not None:
+            self._count_actor_articles(self.engine, entity_id)
 
     @on(ActorArticlesCounted)
     def _actor_articles_counted(self, message: ActorArticlesCounted) -> None:

@@ -127,6 +127,68 @@ class ReaderBase(Screen[None]):
             "p", "problems", "Problems", "Articles that could not be read, and why", show=False
         ),
         _binding("r", "refresh", "Refresh", "Re-read the corpus and update the index", show=False),
+        # Curation (`tui/screens/reader_curation.py`): on the mention at the pointer, or on
+        # the text at hand, prefilled in a prompt.
+        _binding(
+            "x",
+            "reject_mention",
+            "Reject",
+            "Curate: the mention at the pointer is not the chosen actor (rejected here only)",
+            show=False,
+        ),
+        _binding(
+            "T",
+            "reassign_mention",
+            "Reassign",
+            "Curate: the mention at the pointer is another actor (choose it, fuzzy)",
+            show=False,
+        ),
+        _binding(
+            "X",
+            "never_spelling",
+            "Never",
+            "Curate: the spelling at the pointer never means the chosen actor (a negative alias)",
+            show=False,
+        ),
+        _binding(
+            "a",
+            "add_alias",
+            "Add alias",
+            "Curate: add the mention or word at the pointer (edit it first) as an alias of an"
+            " actor (choose it, fuzzy)",
+            show=False,
+        ),
+        _binding(
+            "A",
+            "new_actor",
+            "New actor",
+            "Curate: a new actor named by the mention or word at the pointer (edit it, ↑↓ its"
+            " type)",
+            show=False,
+        ),
+        _binding(
+            "J",
+            "merge_actor",
+            "Merge",
+            "Curate: join the chosen actor to another one (choose it): merged into it",
+            show=False,
+        ),
+        _binding(
+            "S",
+            "split_alias",
+            "Split",
+            "Curate: the spelling at the pointer names another actor: split off as a new one",
+            show=False,
+        ),
+        _binding("u", "undo_curation", "Undo", "Curate: undo the last change", show=False),
+        _binding(
+            "g",
+            "suggest_actors",
+            "Suggest",
+            "Curate: names in the corpus no gazetteer knows, frequent across articles (Enter"
+            " adds one as an actor)",
+            show=False,
+        ),
         _binding(
             "backspace",
             "back",
