@@ -14,6 +14,7 @@ from tests.pilot import SIZE, choose_actor, reader, settle
 from tui.app import AfreaderApp, make_app
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.curation_prompt import CurationPrompt
+from tui.screens.reader_curation import CurationProgressed
 from userdata.overlays import load_for
 
 
@@ -86,7 +87,8 @@ async def test_reject_then_undo_in_the_app_restores_the_counts(
 ) -> None:
     corpus, gazetteer, root = election
     app = app_over(corpus, gazetteer, root)
-    async with app.run_test(size=SIZE) as pilot:
+    seen: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
         await settle(app, pilot)
         await open_article(app, pilot, "2031-03-09-debate")
         screen = await choose_actor(app, pilot, "tomas-redfield")
@@ -99,6 +101,10 @@ async def test_reject_then_undo_in_the_app_restores_the_counts(
         await settle(app, pilot)
         assert len(texts_of(app, "tomas-redfield")) == len(in_article) - 1
         assert engine.store.entity_counts() != before
+        # The articles matched again were counted on the progress panel, then it went away.
+        shown = [m.progress for m in seen if isinstance(m, CurationProgressed)]
+        assert shown and shown[-1].total and shown[-1].done == shown[-1].total
+        assert not screen.build_panel.has_class("-shown")
         await pilot.press("u")
         await settle(app, pilot)
         assert texts_of(app, "tomas-redfield") == in_article

@@ -82,6 +82,9 @@ class Curator:
         """`extra`: the `--entities` files in force (default: those the engine's gazetteer
         was layered with, other than the person's own overlays)."""
         self.engine = engine
+        # Told (articles matched again, of how many) as a change is applied, unless the call
+        # gives its own.
+        self.progress: Progress | None = None
         self.path = corpus_overlay(engine.corpus, folder)
         self._read_bytes: bytes | None = None  # the overlay as the last `read` found it
         if extra is None:
@@ -156,7 +159,7 @@ class Curator:
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)
 
-        applied = self.engine.apply_gazetteer(new, commit, progress)
+        applied = self.engine.apply_gazetteer(new, commit, progress or self.progress)
         return applied.matched, applied.rewritten
 
     def _record(

@@ -14,6 +14,7 @@ the position line and the results are read again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +25,10 @@ from tui.messages import Target
 from tui.screens.reader_workbench import WorkbenchReader
 
 if TYPE_CHECKING:
-    from index import Engine
+    from index import BuildProgress, Engine
     from userdata.curation import Curator, Done
 
-__all__ = ["Curated", "CuratingReader"]
+__all__ = ["Curated", "CuratingReader", "CurationProgressed"]
 
 Operation = Callable[["Curator"], "Done"]
 
@@ -40,6 +41,18 @@ class Curated(Message):
         self.said = said
         self.done = done
         self.refused = refused
+
+
+class CurationProgressed(Message):
+    """`done` of `total` articles matched again by the curation being applied."""
+
+    def __init__(self, progress: BuildProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+# How often a curation's progress is drawn, at most.
+PROGRESS_SECONDS = 0.1
 
 
 class CuratingReader(WorkbenchReader):
@@ -220,18 +233,37 @@ class CuratingReader(WorkbenchReader):
 
     @work(thread=True, exclusive=True, group="curation", exit_on_error=False)
     def _apply(self, engine: Engine, operation: Operation, said: str) -> None:
-        from index import IndexBusy
+        from index import BuildProgress, IndexBusy
         from userdata.curation import CurationError, Curator
 
+        started = time.monotonic()
+        last = 0.0
+
+        def progressed(done: int, total: int) -> None:  # at most every PROGRESS_SECONDS
+            nonlocal last
+            now = time.monotonic()
+            if done == total or now - last >= PROGRESS_SECONDS:
+                last = now
+                self.post_message(
+                    CurationProgressed(BuildProgress("curating", done, total, started))
+                )
+
+        curator = Curator(engine)
+        curator.progress = progressed
         try:
-            done = operation(Curator(engine))
+            done = operation(curator)
         except (CurationError, IndexBusy) as error:
             self.post_message(Curated(said, refused=str(error)))
             return
         self.post_message(Curated(said, done=done))
 
+    @on(CurationProgressed)
+    def _curation_progressed(self, message: CurationProgressed) -> None:
+        self.build_panel.report(message.progress)
+
     @on(Curated)
     def _curated(self, message: Curated) -> None:
+        self.build_panel.finish()
         if message.refused is not None:
             self.say(f"Not changed: {message.refused}", 6, severity="warning")
             return
