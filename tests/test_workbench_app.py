@@ -93,10 +93,16 @@ async def test_searches_and_articles_are_kept_and_resumed_after_a_restart(
         await pilot.press("enter")
         await settle(again, pilot)
         assert screen.query_text == "Punjshir"
-        print(
-            [(e.kind, e.query, e.id) for e in screen.trail],
-            [n.message for n in again._notifications],
-        )
+        # The search is kept once its results are drawn, which waits for the box's debounce
+        # (a timer, not a worker): wait for the trail to hold it.
+        for _ in range(100):
+            if screen.trail and screen.trail[-1].query == "Punjshir":
+                break
+            await pilot.pause(0.05)
+        assert [(e.kind, e.query) for e in screen.trail][-2:] == [
+            ("search", "Taleban"),
+            ("search", "Punjshir"),
+        ]
         # alt+left walks back along the trail: the Taleban search.
         screen.results.focus()
         await pilot.press("alt+left")

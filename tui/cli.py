@@ -34,6 +34,7 @@ from tui.cli_base import (
     entities_files,
     layered_gazetteer,
     positive,
+    write_problems,
 )
 from tui.kwic import kwic_line
 from tui.output import Guarded, OutputError, discard_output, tolerant_streams
@@ -451,18 +452,7 @@ def _problems(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     problems = engine.problems()
     if not problems:
         _require_articles(engine)  # nothing wrong, because nothing there: say so
-    for problem in problems:
-        if args.json:
-            record = {
-                "path": problem.path,
-                "line": problem.line,
-                "field": problem.field,
-                "severity": problem.severity,
-                "message": problem.message,
-            }
-            out.write(dumps_json(record) + "\n")
-        else:
-            out.write(visible(str(problem)) + "\n")
+    write_problems(out, problems, args.json)
     if not problems:
         # A clean corpus is an answer too, and not a failure.
         print(

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from corpus import Problem
     from index import Engine
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "entities_files",
     "layered_gazetteer",
     "positive",
+    "write_problems",
 ]
 
 EXIT_OK, EXIT_NONE, EXIT_USAGE = 0, 1, 2
@@ -130,3 +132,21 @@ def entities_files(args: argparse.Namespace) -> None:
     for path in getattr(args, "entities", None) or []:
         if not path.expanduser().is_file():
             raise UsageError(f"{path}: no such gazetteer file (--entities)")
+
+
+def write_problems(out: TextIO, problems: Iterable[Problem], as_json: bool) -> None:
+    """Problems a line each: JSON objects (path, line, field, severity, message), or as said."""
+    from tui.text import dumps_json, visible
+
+    for problem in problems:
+        if as_json:
+            record = {
+                "path": problem.path,
+                "line": problem.line,
+                "field": problem.field,
+                "severity": problem.severity,
+                "message": problem.message,
+            }
+            out.write(dumps_json(record) + "\n")
+        else:
+            out.write(visible(str(problem)) + "\n")

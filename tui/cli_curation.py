@@ -21,7 +21,16 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui.cli_base import EXIT_NONE, EXIT_OK, EXIT_USAGE, Family, UsageError, add_common, positive
+from tui.cli_base import (
+    EXIT_NONE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Family,
+    UsageError,
+    add_common,
+    positive,
+    write_problems,
+)
 from tui.text import dumps_json, visible
 
 if TYPE_CHECKING:
@@ -215,18 +224,7 @@ def check_entities(args: argparse.Namespace, out: TextIO) -> int:
         problems = check_file(args.check.expanduser())
     except GazetteerError as error:  # the bundled gazetteer itself cannot be read
         raise UsageError(str(error)) from None
-    for problem in problems:
-        if args.json:
-            record = {
-                "path": problem.path,
-                "line": problem.line,
-                "field": problem.field,
-                "severity": problem.severity,
-                "message": problem.message,
-            }
-            out.write(dumps_json(record) + "\n")
-        else:
-            out.write(visible(str(problem)) + "\n")
+    write_problems(out, problems, args.json)
     errors = sum(1 for p in problems if p.severity == "error")
     if not args.json:
         print(

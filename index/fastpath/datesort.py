@@ -18,8 +18,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from index.fastpath.evaluate import Evaluator
-from index.fastpath.plan import Planner
+from index.fastpath.evaluate import segment_scores
 
 __all__ = ["sorted_by_column"]
 
@@ -49,23 +48,12 @@ def sorted_by_column(
     """The first `limit` (docnum, sort key) pairs in `field`'s order (`reverse`: largest
     first), and how many documents match. `lengths` is the searcher's per-segment cache."""
     pick = heapq.nlargest if reverse else heapq.nsmallest
-    context = searcher.context()
     items: list[tuple[Any, int]] = []
     total = 0
-    for subsearcher, offset in searcher.leaf_searchers():
-        if check is not None:
-            check()
-        planner = Planner(subsearcher, context)
-        plan = planner.plan(q)
-        if plan is None:  # a term it requires is not in this segment
+    for reader, offset, matched in segment_scores(searcher, q, allowed, lengths, check):
+        total += len(matched)
+        if limit <= 0 or not matched:
             continue
-        reader = planner.reader
-        kept = lengths.setdefault(id(reader), {})
-        matched = Evaluator(kept, reader.doc_count_all(), check, planner).evaluate(plan)
-        docs = matched.keys() if allowed is None else [d for d in matched if d + offset in allowed]
-        total += len(docs)
-        if limit <= 0 or not docs:
-            continue
-        keys = _keys(reader, field, kept)
-        items.extend(pick(limit, ((keys[d], d + offset) for d in docs)))
+        keys = _keys(reader, field, lengths[id(reader)])
+        items.extend(pick(limit, ((keys[d], d + offset) for d in matched)))
     return [(docnum, key) for key, docnum in pick(limit, items)], total

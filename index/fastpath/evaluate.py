@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -302,19 +302,17 @@ def _union(a: _Scores, b: _Scores) -> _Scores:
     return union
 
 
-def ranked(
+def segment_scores(
     searcher: Searcher,
     q: wq.Query,
-    limit: int,
     allowed: set[int] | None,
     lengths: dict[int, dict[str, bytes | list[Any]]],
     check: Callable[[], None] | None,
-) -> tuple[list[tuple[int, float]], int]:
-    """The first `limit` (docnum, score) pairs by score (ties: lower docnum first, as Whoosh),
-    and how many documents match. `lengths` is the field-length cache of this searcher."""
+) -> Iterator[tuple[Any, int, _Scores]]:
+    """Each segment's reader, document offset and scores of every match (only those in
+    `allowed`, global numbers, when given); segments a required term is not in are skipped.
+    `lengths` is the searcher's per-segment cache."""
     context = searcher.context()
-    items: list[tuple[float, int]] = []
-    total = 0
     for subsearcher, offset in searcher.leaf_searchers():
         if check is not None:
             check()
@@ -329,6 +327,22 @@ def ranked(
         scores = evaluator.evaluate(plan)
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d + offset in allowed}
+        yield reader, offset, scores
+
+
+def ranked(
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int,
+    allowed: set[int] | None,
+    lengths: dict[int, dict[str, bytes | list[Any]]],
+    check: Callable[[], None] | None,
+) -> tuple[list[tuple[int, float]], int]:
+    """The first `limit` (docnum, score) pairs by score (ties: lower docnum first, as Whoosh),
+    and how many documents match. `lengths` is the field-length cache of this searcher."""
+    items: list[tuple[float, int]] = []
+    total = 0
+    for _, offset, scores in segment_scores(searcher, q, allowed, lengths, check):
         total += len(scores)
         if limit <= 0 or not scores:
             continue

@@ -24,6 +24,7 @@ from tui.opening import EngineFactory, Location
 from tui.screens.reader_base import Preferences
 from tui.screens.reader_search import SearchingReader
 from userdata.history import TYPING_WINDOW
+from userdata.writes import WriteQueue
 
 if TYPE_CHECKING:
     from index import Engine, SearchResults, StoredArticle
@@ -128,6 +129,7 @@ class WorkbenchReader(SearchingReader):
         self._chosen_search = False  # the next search was chosen whole, not typed
         self._typed_search: tuple[int, float] | None = None  # (entry, when) last typed
         self._pending: list[Callable[[Workbench], str | None]] = []
+        self._writes: WriteQueue[Callable[[Workbench], str | None]] = WriteQueue()
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -156,20 +158,23 @@ class WorkbenchReader(SearchingReader):
     def _write(self, work: Callable[[Workbench], str | None]) -> None:
         if self.workbench is None:
             self._pending.append(work)  # written once it is open
-        elif not self.workbench.db.readonly:
-            self._run_write(self.workbench, work)
+        elif not self.workbench.db.readonly and self._writes.add(work):
+            self._run_writes(self.workbench)  # one at a time, in order (`userdata.writes`)
 
     @work(thread=True, group="userdata", exit_on_error=False)
-    def _run_write(self, workbench: Workbench, work: Callable[[Workbench], str | None]) -> None:
+    def _run_writes(self, workbench: Workbench) -> None:
         from userdata.db import UserDataError
 
-        try:
-            said = work(workbench)
-        except UserDataError as error:
-            self.post_message(WorkbenchSaid(str(error), error=True))
-            return
-        if said:
-            self.post_message(WorkbenchSaid(said))
+        def run(work: Callable[[Workbench], str | None]) -> None:
+            try:
+                said = work(workbench)
+            except UserDataError as error:
+                self.post_message(WorkbenchSaid(str(error), error=True))
+                return
+            if said:
+                self.post_message(WorkbenchSaid(said))
+
+        self._writes.drain(run)
 
     @on(WorkbenchSaid)
     def _workbench_said(self, message: WorkbenchSaid) -> None:
