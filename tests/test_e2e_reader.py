@@ -72,6 +72,7 @@ def test_slash_a_word_escape_slash_a_new_word(terminal: Terminal) -> None:
     terminal.send("Tab")  # to the results, as a reader moves on
     time.sleep(0.5)
     terminal.send("/")  # back to the box from another pane
+    time.sleep(0.5)  # (typing at once is the first search's case above)
     terminal.type("Noor")
     screen = terminal.wait_for("4 articles · ")
     assert box(screen).split("▎")[0].split() == ["▊", "Noor"], screen  # only the new word
