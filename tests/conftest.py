@@ -17,12 +17,16 @@ import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from corpus import BUNDLED_ARTICLES, Gazetteer, load_gazetteer
 from index import ENV_INDEX_DIR, Engine
 from userdata import ENV_DATA_DIR
+
+if TYPE_CHECKING:
+    from tui.app import AfreaderApp
 
 # --- the sandbox ------------------------------------------------------------------------------
 
@@ -162,3 +166,21 @@ def write_jsonl() -> Callable[[Path, Iterable[dict[str, object] | str]], Path]:
 
 
 # --- app fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus for the app tests, built once per module."""
+    root = tmp_path_factory.mktemp("app-index")
+    engine = Engine(None, root)
+    engine.open()
+    engine.close()
+    return root
+
+
+@pytest.fixture
+def app(app_index: Path) -> AfreaderApp:
+    """A fresh app over the prebuilt index (timings hidden so the screen is deterministic)."""
+    from tui.app import make_app
+
+    return make_app(engine=Engine(None, app_index), show_timings=False)

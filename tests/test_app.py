@@ -33,22 +33,6 @@ from tui.widgets.article import ArticleView, Paragraph
 from tui.widgets.search_bar import DEBOUNCE_SECONDS, FilterChip
 
 
-@pytest.fixture(scope="module")
-def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the bundled corpus, built once for this module."""
-    root = tmp_path_factory.mktemp("app-index")
-    engine = Engine(None, root)
-    engine.open()
-    engine.close()
-    return root
-
-
-@pytest.fixture
-def app(app_index: Path) -> AfreaderApp:
-    """A fresh app over the prebuilt index (timings hidden so the screen is deterministic)."""
-    return make_app(engine=Engine(None, app_index), show_timings=False)
-
-
 async def test_start_lists_every_article_newest_first(app: AfreaderApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

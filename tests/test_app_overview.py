@@ -3,36 +3,19 @@ histogram and narrowing to dates, the facets, co-mentions, keyness and matrix vi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from index import Engine
 from tests.pilot import SIZE, reader, search, settle, shown_article
-from tui.app import AfreaderApp, make_app
+from tui.app import AfreaderApp
 from tui.screens.facets import FacetsScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.table_view import TableScreen
 from tui.widgets.histogram import DateHistogram, bars
 
 DOSTUM, NOOR = "abdul-rashid-dostum", "atta-mohammad-noor"
-
-
-@pytest.fixture(scope="module")
-def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("overview-app-index")
-    engine = Engine(None, root)
-    engine.open()
-    engine.close()
-    return root
-
-
-@pytest.fixture
-def app(app_index: Path) -> AfreaderApp:
-    return make_app(engine=Engine(None, app_index), show_timings=False)
 
 
 def histogram(screen: ReaderScreen) -> DateHistogram:

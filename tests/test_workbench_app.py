@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
 from index import Engine
@@ -16,16 +15,6 @@ from tui.screens.pickers import ListPicker, Prompt
 from tui.screens.workbench import WorkbenchScreen
 from tui.widgets.search_bar import DEBOUNCE_SECONDS
 from userdata.workbench import open_workbench
-
-
-@pytest.fixture(scope="module")
-def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the bundled corpus, built once for this module."""
-    root = tmp_path_factory.mktemp("workbench-index")
-    engine = Engine(None, root)
-    engine.open()
-    engine.close()
-    return root
 
 
 def new_app(app_index: Path) -> AfreaderApp:
