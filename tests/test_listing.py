@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index import Engine
-from index.listing import matching_ids, ranked_ids
+from index.listing import matching_ids, ranked_ids, ranked_pages
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,16 @@ def test_every_match_is_listed_once_in_the_search_s_order(
     assert len(found) == total
     assert found == {article_id for article_id, _ in ranked}
     assert matching_ids(bundled_engine, query, actor) == found  # from the reader's ids, again
+
+
+@pytest.mark.parametrize(("query", "sort"), [("Taliban", "relevance"), ("Dostum", "date"), ("Taliban OR Kabul", "relevance")])
+def test_ranked_pages_give_the_same_order_a_page_at_a_time(
+    bundled_engine: Engine, query: str, sort: str
+) -> None:
+    whole = ranked_ids(bundled_engine, query, sort=sort)
+    total, pages = ranked_pages(bundled_engine, query, sort=sort, page=2)
+    listed = list(pages)
+    assert total == len(whole) == bundled_engine.count(query) >= 4
+    assert len(listed) == (total + 1) // 2
+    assert all(len(page) == 2 for page in listed[:-1]) and 1 <= len(listed[-1]) <= 2
+    assert [item for page in listed for item in page] == whole
