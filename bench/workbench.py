@@ -5,7 +5,8 @@ count against the search itself, and exporting 20,000 results to CSV (time and m
   work folder), then, in a headless Textual app, the time from asking for the history
   (`history_picker`, as the reader's ctrl+r: the database read included) to the picker drawn
   with its list (the floor), and to the whole history read behind it, the filter then
-  covering all 10,000; five times.
+  covering all 10,000; five times, each followed by a picker of five entries (Textual's own
+  cost of drawing the modal, for comparison).
 - new since: for each query, the first page of results as the reader shows it
   (`Engine.search`) against the ids it matches now and how many were not seen when it was last
   opened (`index.listing.matching_ids` + `SavedSearches.new_since`); medians of five, both
@@ -64,50 +65,63 @@ def _fill_history(folder: Path, corpus: Path) -> Any:
     return workbench
 
 
-async def _drawn(picker: Any) -> None:
-    """Until a refresh of the screen has drawn the picker with its options (`pilot.pause()`
-    would wait for the process to be idle, the rest of the history read included)."""
+async def _drawn(picker: Any) -> float:
+    """When (`perf_counter`) a refresh of the screen had drawn the picker with its options.
+    Taken in the refresh's callback itself: `pilot.pause()` would wait for the process to be
+    idle, the rest of the history read included, and an await after the callback would
+    count the worker that reads it."""
     done = asyncio.Event()
+    at: list[float] = []
 
     def check() -> None:
         options = picker.options
         if picker.app.screen is picker and options.size.height and options.virtual_size.height:
+            at.append(time.perf_counter())
             done.set()
         else:
             picker.call_after_refresh(check)
 
     picker.call_after_refresh(check)
     await done.wait()
+    return at[0]
 
 
-def _picker_ms(workbench: Any, runs: int = 5) -> tuple[list[float], list[float]]:
+def _picker_ms(workbench: Any, runs: int = 5) -> dict[str, list[float]]:
     """Seconds to the picker drawn, and to the whole history read behind it (the filter
-    then covers all of it), each of `runs` openings."""
+    then covers all of it), each of `runs` openings; and, opened in turn with it, a picker of
+    five entries (what Textual's drawing of the modal costs whatever the history)."""
     from textual.app import App
 
-    from tui.screens.pickers import history_picker
+    from tui.screens.pickers import ListPicker, history_picker
 
     class Bench(App[None]):
         pass
 
-    async def measure() -> tuple[list[float], list[float]]:
-        drawn, complete = [], []
+    five = [(str(n), f"2026-12-04 10:00  search 'query {n}' · {n} result(s)") for n in range(5)]
+
+    async def measure() -> dict[str, list[float]]:
+        times: dict[str, list[float]] = {"drawn": [], "complete": [], "five": []}
         app = Bench()
         async with app.run_test(size=(140, 40)) as pilot:
             for _ in range(runs):
                 started = time.perf_counter()
                 picker = history_picker(workbench.history)  # as the reader's ctrl+r does
                 await app.push_screen(picker)
-                await _drawn(picker)
-                drawn.append(time.perf_counter() - started)
+                times["drawn"].append(await _drawn(picker) - started)
                 assert picker.options.option_count > 0
                 while not picker.complete:
                     await asyncio.sleep(0.001)
-                complete.append(time.perf_counter() - started)
+                times["complete"].append(time.perf_counter() - started)
                 assert len(picker.found) == HISTORY_ENTRIES
                 app.pop_screen()
                 await pilot.pause()
-        return drawn, complete
+                started = time.perf_counter()
+                small = ListPicker(five, "History (5)")
+                await app.push_screen(small)
+                times["five"].append(await _drawn(small) - started)
+                app.pop_screen()
+                await pilot.pause()
+        return times
 
     return asyncio.run(measure())
 
@@ -177,9 +191,11 @@ def section_workbench(ctx: Context) -> dict[str, Any]:
     folder = ctx.paths.work / "workbench-data"
     workbench = _fill_history(folder, ctx.paths.copy)
     log(f"workbench: {HISTORY_ENTRIES:,} history entries written")
-    drawn, complete = _picker_ms(workbench)
-    picker, picker_complete = summary_ms(drawn), summary_ms(complete)
+    times = _picker_ms(workbench)
+    picker, picker_complete = summary_ms(times["drawn"]), summary_ms(times["complete"])
+    picker_five = summary_ms(times["five"])
     log(f"workbench: history picker {picker}, all of it read {picker_complete}")
+    log(f"workbench: a picker of five entries {picker_five}")
     new_since = _new_since(engine, workbench)
     counts = {word: engine.count(word) for word in COMMON}
     engine.close()
@@ -201,6 +217,7 @@ def section_workbench(ctx: Context) -> dict[str, Any]:
         "history_entries": HISTORY_ENTRIES,
         "picker": picker,
         "picker_complete": picker_complete,
+        "picker_five": picker_five,
         "new_since": new_since,
         "new_since_max_ratio": max(r["ratio"] for r in new_since.values()),
         "new_since_first_max_ratio": max(r["first_ratio"] for r in new_since.values()),

@@ -9,6 +9,7 @@ reader).
 from __future__ import annotations
 
 import heapq
+import operator
 import threading
 import weakref
 from array import array
@@ -77,7 +78,7 @@ def ranked_pages(
     try:
         searcher = reading.searcher
         q = engine._answerer.prepare(q, budget_for(q, searcher, check, compiled))
-        docs, scores = _order(engine, reading, q, kwargs, check)
+        docs, scores = _order(engine, reading, q, kwargs, scored, check)
     except BaseException:
         lease.close()
         raise
@@ -96,38 +97,45 @@ def ranked_pages(
 
 
 def _order(
-    engine: Engine, reading: Reading, q: Any, kwargs: dict[str, Any], check: Check | None
+    engine: Engine,
+    reading: Reading,
+    q: Any,
+    kwargs: dict[str, Any],
+    scored: bool,
+    check: Check | None,
 ) -> tuple[array[int], array[float]]:
-    """Every match's document number and score (or sort key), in the search's order."""
+    """Every match's document number and (when `scored`) score, in the search's order."""
     docs, scores = array("q"), array("d")
     if "sortedby" in kwargs or not isinstance(engine._answerer, FastPath):
         top, _ = engine._top(reading, q, max(1, engine.store.count()), kwargs, check)
         for docnum, score in top:
             docs.append(docnum)
-            scores.append(score)
+            if scored:
+                scores.append(score)
         return docs, scores
     # By score, as `fastpath.evaluate.ranked` orders them (score, then the lower document
     # number first), without its (score, docnum) pair per match: each segment's numbers are
-    # sorted by score (a stable sort of the numbers in order keeps ties in order), and the
-    # segments, whose numbers do not overlap, merged.
+    # sorted by score (a stable sort of the numbers in order keeps ties in order) into two
+    # arrays as the segment is scored, and the segments, whose numbers do not overlap, merged.
     searcher = reading.searcher
     allow = kwargs.get("filter")
     allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
-    ordered = [
-        _by_score(segment, offset)
-        for _, offset, segment in segment_scores(searcher, q, allowed, reading.lengths, check)
-    ]
-    for negated, docnum in heapq.merge(*ordered):
+    runs = []
+    for _, offset, segment in segment_scores(searcher, q, allowed, reading.lengths, check):
+        numbers = sorted(segment)
+        numbers.sort(key=segment.__getitem__, reverse=True)
+        runs.append(
+            (
+                array("d", map(segment.__getitem__, numbers)),
+                array("q", (d + offset for d in numbers)),
+            )
+        )
+        del numbers, segment
+    merged = heapq.merge(*(zip(map(operator.neg, s), d, strict=True) for s, d in runs))
+    for negated, docnum in merged:
         docs.append(docnum)
         scores.append(-negated)
     return docs, scores
-
-
-def _by_score(segment: dict[int, float], offset: int) -> Iterator[tuple[float, int]]:
-    numbers = sorted(segment)
-    numbers.sort(key=segment.__getitem__, reverse=True)
-    for docnum in numbers:
-        yield -segment[docnum], docnum + offset
 
 
 def _newest_pages(engine: Engine, page: int) -> Iterator[list[tuple[str, float | None]]]:
