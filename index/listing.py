@@ -160,42 +160,46 @@ def matching_ids(
         q = engine._answerer.prepare(q, budget_for(q, searcher, check, compiled))
         reader = searcher.reader()
         known = _known_ids(reader)
-        found = set()
-        for docnum in _matches(engine, reading, q, allow, check):
-            article_id = known.get(docnum)
-            if article_id is None:
-                article_id = known[docnum] = reader.stored_fields(docnum)["id"]
-            found.add(article_id)
+        found: set[str] = set()
+        # A segment's matches at a time, looked up in C (`map`); an id not yet known is read
+        # from the index once.
+        for docs in _matches(engine, reading, q, allow, check):
+            ids = list(map(known.__getitem__, docs))
+            if None in ids:
+                for n, docnum in enumerate(docs):
+                    if ids[n] is None:
+                        ids[n] = known[docnum] = reader.stored_fields(docnum)["id"]
+            found.update(ids)  # type: ignore[arg-type]
         return found
 
 
 def _matches(
     engine: Engine, reading: Reading, q: Any, allow: Any, check: Check | None
-) -> Iterator[int]:
-    """Every matching document number, in no order: neither ranked nor sorted (a count
-    needs neither). The fast path scores block by block, faster than walking Whoosh's
-    matcher; plain Whoosh walks it."""
+) -> Iterator[list[int]]:
+    """Every matching document number, a segment's at a time, in no order: neither ranked
+    nor sorted (a count needs neither). The fast path scores block by block, faster than
+    walking Whoosh's matcher; plain Whoosh walks it."""
     searcher = reading.searcher
     allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
     if isinstance(engine._answerer, FastPath):
         for _, offset, scores in segment_scores(searcher, q, allowed, reading.lengths, check):
-            yield from (scores if not offset else (d + offset for d in scores))
+            yield [d + offset for d in scores] if offset else list(scores)
         return
     matched = checked(searcher.docs_for_query(q), check)
-    yield from (matched if allowed is None else (d for d in matched if d in allowed))
+    yield [d for d in matched if allowed is None or d in allowed]
 
 
-# Each reader's document numbers and the ids they hold, filled as counts meet them: a reader's
-# numbers never change (a changed index gets a new reader), so a saved search counted again,
-# or another that matches the same articles, reads no stored field twice. Dropped with the
-# reader.
-_IDS: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
+# Each reader's document numbers and the ids they hold (None: not read yet), filled as counts
+# meet them: a reader's numbers never change (a changed index gets a new reader), so a saved
+# search counted again, or another that matches the same articles, reads no stored field
+# twice. Dropped with the reader.
+_IDS: weakref.WeakKeyDictionary[Any, list[str | None]] = weakref.WeakKeyDictionary()
 _IDS_LOCK = threading.Lock()
 
 
-def _known_ids(reader: Any) -> dict[int, str]:
+def _known_ids(reader: Any) -> list[str | None]:
     with _IDS_LOCK:
         known = _IDS.get(reader)
         if known is None:
-            known = _IDS[reader] = {}
+            known = _IDS[reader] = [None] * reader.doc_count_all()
         return known
