@@ -9,8 +9,9 @@ count against the search itself, and exporting 20,000 results to CSV (time and m
   cost of drawing the modal, for comparison).
 - new since: for each query, the first page of results as the reader shows it
   (`Engine.search`) against the ids it matches now and how many were not seen when it was last
-  opened (`index.listing.matching_ids` + `SavedSearches.new_since`); medians of five, both
-  warm (the floor), and the first count of each query apart (its ids read from the index).
+  opened (`index.listing.matching_ids` + `SavedSearches.new_since`, as the reader's `o`
+  counts); medians of nine, both warm and timed in turns (the floor), and the first count of
+  each query apart (its ids read from the index).
 - export: `afreader export results WORD --format csv` in a new process, for a word matching at
   least 20,000 articles and one matching about a tenth as many: seconds, rows written, and
   peak memory (the two peaks should be the same: the export streams).
@@ -37,6 +38,7 @@ EXPORT_AT_LEAST = 20_000
 # Words tried, most common first, for an export of at least EXPORT_AT_LEAST results.
 COMMON = ("said", "year", "also", "would", "new", "percent", "government")
 NEW_SINCE_QUERIES = ("oil", "iran nuclear", "trade deficit", '"interest rates"', "bank")
+NEW_SINCE_RUNS = 9  # warm runs of each, in turns with the search
 
 
 def _fill_history(folder: Path, corpus: Path) -> Any:
@@ -143,8 +145,11 @@ def _new_since(engine: Any, workbench: Any) -> dict[str, Any]:
         def count_new(q: str = query, s: Any = saved) -> int:
             return int(workbench.saved.new_since(s, matching_ids(engine, q)))
 
-        search = [timed(page)[0] for _ in range(5)]
-        new = [timed(count_new)[0] for _ in range(5)]
+        # In turns, so that the machine's load, which drifts, weighs on both alike.
+        search, new = [], []
+        for _ in range(NEW_SINCE_RUNS):
+            search.append(timed(page)[0])
+            new.append(timed(count_new)[0])
         rows[query] = {
             "matches": len(ids),
             "search_ms": round(statistics.median(search) * 1000, 1),
