@@ -291,3 +291,19 @@ def test_a_full_disk_is_a_message_and_loses_nothing_written(tmp_path: Path) -> N
     assert "kept" in [b.article_id for b in notes.bookmarks()]
     db.close()
     assert _integrity(tmp_path / DB_NAME) == "ok"
+
+
+def test_a_damaged_seen_set_is_said_and_the_search_kept(tmp_path: Path) -> None:
+    db = open_userdb(tmp_path)
+    saved = SavedSearches(db, CORPUS)
+    north = saved.save("north", "dostum", None, "relevance")
+    saved.opened(north, ["a-1"])
+    db.write(
+        lambda raw: raw.execute("UPDATE saved SET seen = '{\"a-1\": 1' WHERE id = ?", (north.id,))
+    )
+    with pytest.raises(UserDataError, match="'north' is damaged"):
+        saved.new_since(north, {"a-1"})
+    assert [s.name for s in saved.all()] == ["north"]  # kept, not dropped
+    saved.opened(north, ["a-2"])  # opening it again writes a whole set
+    assert saved.new_since(north, {"a-1", "a-2"}) == 1
+    db.close()
