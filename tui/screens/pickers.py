@@ -78,6 +78,7 @@ class ListPicker(ActorPicker):
         self.complete = rest is None  # the whole list is here
         self.found: list[str] = []  # the ids of every match, shown or not
         self._matches: list[tuple[str, str]] = []  # (id, text) of every match
+        self._noted = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -147,7 +148,8 @@ class ListPicker(ActorPicker):
             note = f"{shown:,} of {found:,} shown: move down for more, or type to narrow"
         else:
             note = f"{found:,} shown"
-        if self.is_mounted:
+        if self.is_mounted and note != self._noted:
+            self._noted = note  # unchanged, it is not updated: an update lays the screen out again
             self.query_one("#picker-more", Static).update(safe(note))
 
     @on(OptionList.OptionHighlighted)
