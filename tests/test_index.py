@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -69,15 +68,13 @@ def test_built_automatically_when_missing(
     engine.close()
 
 
-def test_fresh_index_opens_without_work_and_quickly(
+def test_fresh_index_opens_without_work(
     corpus_copy: Path, tmp_path: Path, gazetteer: Gazetteer
 ) -> None:
     Engine(corpus_copy, index_root=tmp_path, gazetteer=gazetteer).open()
     engine = Engine(corpus_copy, index_root=tmp_path, gazetteer=gazetteer)
-    started = time.perf_counter()
     assert engine.is_fresh()
-    assert engine.open() is None
-    assert time.perf_counter() - started < 1.0
+    assert engine.open() is None  # no update report: nothing was read or written
     assert engine.count() == 5
     engine.close()
 
