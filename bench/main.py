@@ -16,6 +16,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
+    cancel       a first fuzzy ~2 term in a new process; slow searches stopped by a newer keystroke
     overview     histogram and facets after the results; timeline, co-mentions, matrix, keyness
     workbench    history picker (10,000 entries), saved searches' new-since, CSV export
 
@@ -43,6 +44,7 @@ from typing import Any
 
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
+from bench.cancel import section_cancel
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
 from bench.curation import section_curation
 from bench.debounce import section_debounce
@@ -68,6 +70,7 @@ SECTIONS = (
     "typing",
     "fuzz",
     "debounce",
+    "cancel",
     "overview",
     "curation",
     "workbench",
@@ -120,6 +123,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "typing": section_typing,
     "fuzz": section_fuzz,
     "debounce": section_debounce,
+    "cancel": section_cancel,
     "overview": section_overview,
     "curation": section_curation,
     "workbench": section_workbench,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bench.cancel import cancel_rows
 from bench.floors import FLOOR, Floor
 from bench.queryset import QUERY_KINDS
 
@@ -381,6 +382,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("typing", typing_rows),
     ("fuzz", fuzz_rows),
     ("debounce", debounce_rows),
+    ("cancel", cancel_rows),
     ("overview", overview_rows),
     ("curation", curation_rows),
     ("workbench", workbench_rows),
