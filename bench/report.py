@@ -355,10 +355,36 @@ def curation_rows(c: Data) -> list[Row]:
     ]
 
 
+def command_rows(c: Data) -> list[Row]:
+    """`afreader search` as a whole new process, beside plain Whoosh's."""
+    rows = []
+    for kind, name in (("term", "1 term"), ("phrase", "phrase"), ("date", "by date")):
+        k = c["kinds"].get(kind)
+        if not k:
+            continue
+        floor = FLOOR[f"command_{kind}"]
+        plain = (
+            f"; plain Whoosh {k['plain_median_s']:.3f} s, ratio {k['ratio']:.2f}"
+            if "ratio" in k
+            else ""
+        )
+        rows.append(
+            row(
+                f"`afreader search` new process, {name} (median{plain})",
+                f"{k['median_s']:.3f} s",
+                floor,
+                floor.met(k["median_s"]),
+            )
+        )
+    rows.append(row("  `python -c pass` in the same run", f"{c['python_pass_ms']:.0f} ms"))
+    return rows
+
+
 ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("build", build_rows),
     ("incremental", incremental_rows),
     ("fresh", fresh_rows),
+    ("command", command_rows),
     ("queries", query_rows),
     ("mentions", mention_rows),
     ("fts5", fts5_rows),

@@ -57,7 +57,7 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     work = tmp_path / "work"
     done = bench(
         "--corpus", str(corpus), "--work", str(work), "--queries", "3", "--repeat", "1",
-        "--only", "build,fresh,queries,mentions,incremental,fuzz,overview,curation",
+        "--only", "build,fresh,command,queries,mentions,incremental,fuzz,overview,curation",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ERROR" not in done.stdout, done.stdout
@@ -74,7 +74,17 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     assert "error" not in curation, curation
     if "data" in curation:  # the small corpus may hold no name frequent enough to suggest
         assert curation["data"]["fresh_after"] and curation["data"]["suggest_progress_ticks"]
-    for key in ("build_ratio", "incremental", "fresh", "query_term", "query_phrase", "fuzz"):
+    command = sections["command"]["data"]["kinds"]
+    assert all(command[kind]["queries"][0]["ratio"] > 0 for kind in ("term", "phrase", "date"))
+    for key in (
+        "build_ratio",
+        "incremental",
+        "fresh",
+        "command_term",
+        "query_term",
+        "query_phrase",
+        "fuzz",
+    ):
         line = next(ln for ln in done.stdout.splitlines() if f"| {FLOOR[key].text()} |" in ln)
         assert line.endswith(("| pass |", "| FAIL |")), line
     tables = done.stdout.split("\nCode: ")[0]  # the machine line holds a tuple, JSON a list
