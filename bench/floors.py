@@ -33,6 +33,15 @@ class Floor:
 
 FLOORS: tuple[Floor, ...] = (
     Floor("build_ratio", "full build, afreader / plain Whoosh", "ratio", "", 1.2, "≤", 3),
+    Floor(
+        "disk_ratio",
+        "index on disk, afreader / plain Whoosh storing the text",
+        "ratio",
+        "",
+        1.6,
+        "≤",
+        19,
+    ),
     Floor("incremental", "add one article to the built index", "median of 3", "s", 2, "<", 3),
     Floor("fresh", "start-up freshness check Engine(...).is_fresh()", "median", "ms", 200, "<", 3),
     Floor("command_term", "`afreader search` new process, 1 term", "median", "s", 0.18, "≤", 19),

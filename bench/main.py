@@ -153,7 +153,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="the JSON results (default <work>/results.json)")
     parser.add_argument(
-        "--child", choices=("plain-build", "afreader-build"), help=argparse.SUPPRESS
+        "--child",
+        choices=("plain-build", "plain-stored-build", "afreader-build"),
+        help=argparse.SUPPRESS,
     )
     return parser.parse_args(argv)
 
@@ -167,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = Paths(args.corpus, args.work)
         if args.child == "plain-build":
             result = child_plain_build(args.corpus, paths.plain_dir)
+        elif args.child == "plain-stored-build":
+            result = child_plain_build(args.corpus, paths.plain_stored_dir, stored=True)
         else:
             result = child_afreader_build(args.corpus, paths.afreader_root)
         print(json.dumps(result), flush=True)

@@ -65,6 +65,9 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     sections = results["sections"]
     assert sections["build"]["data"]["afreader"]["docs"] == 40
     assert sections["build"]["data"]["plain"]["docs"] == 40
+    assert sections["build"]["data"]["plain_stored"]["docs"] == 40
+    parts = sections["build"]["data"]["afreader"]["sqlite_parts_mb"]
+    assert {"articles", "mentions", "mentions_by_article"} <= set(parts)
     assert sections["incremental"]["data"]["all_only_one_added"]
     assert sections["fuzz"]["data"]["queries"] > 100  # the test suite's generator was used
     overview = sections["overview"]["data"]
