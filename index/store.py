@@ -6,6 +6,13 @@ entities with offsets, the files already read, and the problems met while readin
 
 SQLite is in WAL mode, so readers in other processes keep working while one process writes.
 Each thread gets its own connection (Textual runs searches in thread workers).
+
+Compactness (schema 4; `docs/performance.md` says what each part of the file holds): an
+article's body is kept once, zlib-compressed (`body_z`); the column `body` is worked out from it
+by `unpack`, which every connection registers, so SQL reads it as before. The mentions table
+has no rowid: it is kept in the order of its key (entity, date, article, field, offset), which
+is the order "all mentions of X" and "the next mention" read, so that order needs no index of
+its own; the two other orders (an article's mentions, an entity's by spelling) have one each.
 """
 
 from __future__ import annotations
