@@ -8,8 +8,9 @@ SQLite is in WAL mode, so readers in other processes keep working while one proc
 Each thread gets its own connection (Textual runs searches in thread workers).
 
 Compactness (schema 4; `docs/performance.md` says what each part of the file holds): an
-article's body is kept once, zlib-compressed (`body_z`); the column `body` is worked out from it
-by `unpack`, which every connection registers, so SQL reads it as before. The mentions table
+article's body is kept once, compressed (`body_z`, a Zstandard frame with the store's own
+dictionary: `index/compress.py`); the column `body` is worked out from it by a function that
+every connection registers, so SQL reads it as before. The mentions table
 has no rowid: it is kept in the order of its key (entity, date, article, field, offset), which
 is the order "all mentions of X" and "the next mention" read, so that order needs no index of
 its own; the two other orders (an article's mentions, an entity's by spelling) have one each.
@@ -19,17 +20,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
+from index import compress
 from index.records import FIELDS, Mention, MentionRef, StoredArticle
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
-# 4: article bodies compressed, mentions kept in their entity order (no rowid, one index less).
+# 4: article bodies compressed (`index.compress`), mentions kept in their entity order (no
+# rowid, one index less).
 SCHEMA_VERSION = "4"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,21 +67,7 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file);
 """
-# How article bodies are compressed: zlib (in every Python), at the level past which the store
-# hardly shrinks and the build slows.
-_LEVEL = 6
-
-
-def pack(text: str) -> bytes:
-    """A body as the store keeps it."""
-    return zlib.compress(text.encode("utf-8"), _LEVEL)
-
-
-def unpack(data: bytes | None) -> str | None:
-    """A body as the store gives it back (SQL reads it as the column `body`)."""
-    return None if data is None else zlib.decompress(data).decode("utf-8")
-
-
+_SCHEMA += compress.SCHEMA
 # Undated articles sort after every dated one ("~" is after every digit).
 UNDATED = "~"
 
@@ -112,6 +100,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             # The column `body` is worked out from `body_z` by this function, in every query.
+            unpack = compress.Unpacker(self.path, connection)
             connection.create_function("unzip", 1, unpack, deterministic=True)
             self._local.connection = connection
         return connection
@@ -166,6 +155,7 @@ class Store:
         Lines corpus skip parsing lines it has seen.
         """
         raw_hashes = raw_hashes or {}
+        pack = compress.packer(db, [article.body for article, _ in items])
         for article, mentions in items:
             Store.delete_article(db, article.id)
             key = sort_key(article.published)

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from corpus import load_corpus
-from index import Engine
-from index.store import SCHEMA_VERSION
+from corpus import Article, load_corpus
+from index import Engine, compress
+from index.store import SCHEMA_VERSION, Store
 
 AFREADER = shutil.which("afreader", path=str(Path(sys.executable).parent))
 
@@ -45,14 +45,10 @@ UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
 
 
-def unzip(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
-
-
 def connect(store: Path) -> sqlite3.Connection:
     """A plain connection, with the function the store's `body` column is worked out by."""
     db = sqlite3.connect(store)
-    db.create_function("unzip", 1, unzip, deterministic=True)
+    db.create_function("unzip", 1, compress.Unpacker(store, db), deterministic=True)
     return db
 
 
@@ -71,6 +67,65 @@ def test_bodies_are_kept_compressed_and_read_back_whole(tmp_path: Path) -> None:
         stored = engine.article(aid)
         assert stored is not None and stored.article.body == bundled[aid].body
     engine.close()
+
+
+def made_up_articles(count: int, seed: int) -> list[Article]:
+    """Articles whose bodies are the bundled articles' sentences, drawn anew for each."""
+    sentences = [
+        sentence.strip() + "."
+        for article in load_corpus().articles
+        for sentence in article.body.split(".")
+        if len(sentence.split()) > 4
+    ]
+    rng = random.Random(seed)
+    return [
+        Article(
+            id=f"made-{seed}-{i}",
+            title=f"Made-up article {i}",
+            body=" ".join(rng.sample(sentences, 12)),
+            origin="made-up.jsonl:1",
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_large_first_write_trains_the_store_s_dictionary_and_later_writes_use_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.sqlite"
+    store = Store(path, create=True)
+    early = Store(path)  # a reader whose connection opened before there was a dictionary
+    assert early.count() == 0
+    first = made_up_articles(compress.TRAIN_MINIMUM + 200, seed=1)
+    with store.transaction() as db:
+        Store.put_articles(db, [(article, []) for article in first])
+    later = made_up_articles(3, seed=2)
+    with store.transaction() as db:
+        Store.put_articles(db, [(article, []) for article in later])
+    with connect(path) as db:
+        (dict_id,) = [row[0] for row in db.execute("SELECT id FROM dictionaries")]
+        frames = dict(db.execute("SELECT id, body_z FROM articles"))
+    assert dict_id != 0
+    for article in first + later:  # every body names the dictionary, and reads back whole
+        assert compress.zstandard.get_frame_parameters(frames[article.id]).dict_id == dict_id
+    for reader in (store, early, Store(path)):
+        found = reader.articles([a.id for a in first[:50] + later])
+        assert {a.id: a.body for a in first[:50] + later} == {
+            aid: stored.article.body for aid, stored in found.items()
+        }
+    text = sum(len(a.body.encode("utf-8")) for a in first)
+    assert sum(len(frames[a.id]) for a in first) < text / 2
+
+
+def test_a_small_store_keeps_plain_frames(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    store = Store(path, create=True)
+    few = made_up_articles(compress.TRAIN_MINIMUM - 1, seed=3)
+    with store.transaction() as db:
+        Store.put_articles(db, [(article, []) for article in few])
+    with connect(path) as db:
+        assert db.execute("SELECT count(*) FROM dictionaries").fetchone() == (0,)
+    assert store.article(few[-1].id).article.body == few[-1].body  # type: ignore[union-attr]
 
 
 def afreader(*args: str | Path) -> subprocess.CompletedProcess[str]:
