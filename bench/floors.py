@@ -33,8 +33,20 @@ class Floor:
 
 FLOORS: tuple[Floor, ...] = (
     Floor("build_ratio", "full build, afreader / plain Whoosh", "ratio", "", 1.2, "≤", 3),
+    Floor(
+        "disk_ratio",
+        "index on disk, afreader / plain Whoosh storing the text",
+        "ratio",
+        "",
+        1.6,
+        "≤",
+        19,
+    ),
     Floor("incremental", "add one article to the built index", "median of 3", "s", 2, "<", 3),
     Floor("fresh", "start-up freshness check Engine(...).is_fresh()", "median", "ms", 200, "<", 3),
+    Floor("command_term", "`afreader search` new process, 1 term", "median", "s", 0.18, "≤", 19),
+    Floor("command_phrase", "`afreader search` new process, phrase", "median", "s", 0.2, "≤", 19),
+    Floor("command_date", "`afreader search` new process, by date", "median", "s", 0.2, "≤", 19),
     Floor("query_term", "first page of 20 with snippets, 1 term", "p95", "ms", 100, "<", 3),
     Floor("query_terms", "first page of 20 with snippets, 2-3 terms", "p95", "ms", 100, "<", 3),
     Floor("query_phrase", "first page of 20 with snippets, phrase", "p95", "ms", 300, "<", 3),

@@ -7,6 +7,7 @@
 Sections (run in this order; each stands alone given the indexes of `build`; one module each):
     build        full build: afreader (Engine.update, procs=2) and plain Whoosh, separate processes
     fresh        start-up freshness check: Engine(...).is_fresh()
+    command      `afreader search` as a whole new process, beside plain Whoosh's
     queries      query latency by kind, afreader and plain Whoosh
     mentions     next-mention jumps and the mentions view (mentions_of + kwic)
     fts5         SQLite FTS5: build and the same query kinds
@@ -45,6 +46,7 @@ from typing import Any
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
 from bench.cancel import section_cancel
+from bench.command import section_command
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
 from bench.curation import section_curation
 from bench.debounce import section_debounce
@@ -61,6 +63,7 @@ from bench.workbench import section_workbench
 SECTIONS = (
     "build",
     "fresh",
+    "command",
     "queries",
     "mentions",
     "fts5",
@@ -114,6 +117,7 @@ def machine() -> dict[str, Any]:
 RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "build": section_build,
     "fresh": section_fresh,
+    "command": section_command,
     "queries": section_queries,
     "mentions": section_mentions,
     "fts5": section_fts5,
@@ -153,7 +157,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="the JSON results (default <work>/results.json)")
     parser.add_argument(
-        "--child", choices=("plain-build", "afreader-build"), help=argparse.SUPPRESS
+        "--child",
+        choices=("plain-build", "plain-stored-build", "afreader-build"),
+        help=argparse.SUPPRESS,
     )
     return parser.parse_args(argv)
 
@@ -167,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = Paths(args.corpus, args.work)
         if args.child == "plain-build":
             result = child_plain_build(args.corpus, paths.plain_dir)
+        elif args.child == "plain-stored-build":
+            result = child_plain_build(args.corpus, paths.plain_stored_dir, stored=True)
         else:
             result = child_afreader_build(args.corpus, paths.afreader_root)
         print(json.dumps(result), flush=True)

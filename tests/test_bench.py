@@ -57,7 +57,7 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     work = tmp_path / "work"
     done = bench(
         "--corpus", str(corpus), "--work", str(work), "--queries", "3", "--repeat", "1",
-        "--only", "build,fresh,queries,mentions,incremental,fuzz,cancel,overview,curation",
+        "--only", "build,fresh,command,queries,mentions,incremental,fuzz,cancel,overview,curation",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ERROR" not in done.stdout, done.stdout
@@ -65,6 +65,9 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     sections = results["sections"]
     assert sections["build"]["data"]["afreader"]["docs"] == 40
     assert sections["build"]["data"]["plain"]["docs"] == 40
+    assert sections["build"]["data"]["plain_stored"]["docs"] == 40
+    parts = sections["build"]["data"]["afreader"]["sqlite_parts_mb"]
+    assert {"articles", "mentions", "mentions_by_article"} <= set(parts)
     assert sections["incremental"]["data"]["all_only_one_added"]
     assert sections["fuzz"]["data"]["queries"] > 100  # the test suite's generator was used
     cancel = sections["cancel"]["data"]
@@ -78,8 +81,18 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     assert "error" not in curation, curation
     if "data" in curation:  # the small corpus may hold no name frequent enough to suggest
         assert curation["data"]["fresh_after"] and curation["data"]["suggest_progress_ticks"]
-    for key in ("build_ratio", "incremental", "fresh", "query_term", "query_phrase", "fuzz",
-                "fuzzy_first"):  # fmt: skip
+    command = sections["command"]["data"]["kinds"]
+    assert all(command[kind]["queries"][0]["ratio"] > 0 for kind in ("term", "phrase", "date"))
+    for key in (
+        "build_ratio",
+        "incremental",
+        "fresh",
+        "command_term",
+        "query_term",
+        "query_phrase",
+        "fuzz",
+        "fuzzy_first",
+    ):
         line = next(ln for ln in done.stdout.splitlines() if f"| {FLOOR[key].text()} |" in ln)
         assert line.endswith(("| pass |", "| FAIL |")), line
     tables = done.stdout.split("\nCode: ")[0]  # the machine line holds a tuple, JSON a list
