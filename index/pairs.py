@@ -22,6 +22,7 @@ the order of their names, so `body` comes before `body_pairs` and `title` before
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -87,6 +88,6 @@ class PairField(FieldType):
             words = recent[1]
         else:
             words = [token.text for token in self.analyzer(value, mode="index")]
-        pairs = {pair_text(a, b) for a, b in zip(words, words[1:], strict=False)}
+        pairs = {pair_text(a, b) for a, b in itertools.pairwise(words)}
         for pair in sorted(pairs):
             yield pair.encode("utf-8"), 1, 1.0, b""

@@ -16,6 +16,7 @@ first one found, skipping the blocks of postings that cannot hold any of them.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -248,7 +249,7 @@ class Planner:
             except ValueError:
                 return None
         found: list[tuple[int, str]] = []
-        for pair in dict.fromkeys(pair_text(a, b) for a, b in zip(words, words[1:], strict=False)):
+        for pair in dict.fromkeys(pair_text(a, b) for a, b in itertools.pairwise(words)):
             size = self._term_size(wq.Term(pair_field, pair))
             if not size:
                 return None
