@@ -22,21 +22,34 @@ the order of their names, so `body` comes before `body_pairs` and `title` before
 
 from __future__ import annotations
 
+import collections
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import Analyzer
 from whoosh.fields import FieldType
 from whoosh.formats import Existence
 
-__all__ = ["PAIR_FIELDS", "PairField", "RecordingAnalyzer", "pair_text"]
+__all__ = [
+    "PAIR_FIELDS",
+    "PairField",
+    "RecordingAnalyzer",
+    "common_words",
+    "corpus_common_words",
+    "pair_text",
+]
 
 # The field holding the pairs of each phrase-searchable field.
 PAIR_FIELDS = {"title": "title_pairs", "body": "body_pairs"}
 # Between the two words of a pair: never inside a word (the tokenizer splits at spaces).
 SEPARATOR = " "
+
+# How many of the words most often met in a sample of the corpus pair with their neighbours.
+COMMON_COUNT = 1000
+SAMPLE_ARTICLES = 2000
 
 _recent = threading.local()  # the source field's name: (the text, its words)
 
@@ -74,13 +87,21 @@ class RecordingAnalyzer(Analyzer):
 
 
 class PairField(FieldType):
-    """Each pair of adjacent words of the `source` field, as a term without positions or
-    frequency (Whoosh's Existence format: a pair's postings are document numbers), neither
-    stored nor scored."""
+    """Each pair of adjacent words of the `source` field of which one word at least is in
+    `common` (words as the field indexes them), as a term without positions or frequency
+    (Whoosh's Existence format: a pair's postings are document numbers), neither stored nor
+    scored. The set is kept in the index's schema: a search reads it from there, so it knows
+    which pairs the index holds whatever the code's list is today."""
 
-    def __init__(self, source: str, analyzer: Analyzer) -> None:
+    def __init__(self, source: str, analyzer: Analyzer, common: frozenset[str]) -> None:
         super().__init__(format=Existence(), analyzer=analyzer, scorable=False, stored=False)
         self.source = source
+        self.common = common
+
+    def holds(self, first: str, second: str) -> bool:
+        """Is the pair of these two adjacent words indexed?"""
+        common = self.common
+        return first in common and second in common
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         recent = getattr(_recent, self.source, None)
@@ -88,6 +109,34 @@ class PairField(FieldType):
             words = recent[1]
         else:
             words = [token.text for token in self.analyzer(value, mode="index")]
-        pairs = {pair_text(a, b) for a, b in itertools.pairwise(words)}
-        for pair in sorted(pairs):
+        common = self.common
+        pairs = {
+            pair_text(a, b) for a, b in itertools.pairwise(words) if a in common and b in common
+        }
+        for pair in pairs:  # in any order: the writer sorts its postings
             yield pair.encode("utf-8"), 1, 1.0, b""
+
+
+def common_words(
+    texts: Iterable[str], analyzer: Analyzer, count: int = COMMON_COUNT
+) -> frozenset[str]:
+    """The `count` words (as `analyzer` indexes them) in the most of `texts`; ties in the
+    order first met, so that the same texts give the same words in every process."""
+    frequency: collections.Counter[str] = collections.Counter()
+    for text in texts:
+        frequency.update(list(dict.fromkeys(t.text for t in analyzer(text, mode="index"))))
+    return frozenset(word for word, _ in frequency.most_common(count))
+
+
+def corpus_common_words(path: Path) -> frozenset[str]:
+    """The common words of a corpus: those of its first SAMPLE_ARTICLES articles (a second
+    or two of reading and analysis before a full build)."""
+    from corpus import Article, iter_corpus
+    from index.analysis import body_analyzer
+
+    def texts() -> Iterator[str]:
+        articles = (item for item in iter_corpus(path) if isinstance(item, Article))
+        for article in itertools.islice(articles, SAMPLE_ARTICLES):
+            yield f"{article.title}\n{article.body}"
+
+    return common_words(texts(), body_analyzer(), COMMON_COUNT)

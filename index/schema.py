@@ -15,10 +15,11 @@ from index.pairs import PAIR_FIELDS, PairField, RecordingAnalyzer
 __all__ = ["ANALYSIS_VERSION", "document", "make_schema"]
 
 
-def make_schema() -> Schema:
+def make_schema(common: frozenset[str] = frozenset()) -> Schema:
     """Title and body keep positions and character offsets so every hit can be located, and
-    their adjacent words are indexed again as pairs, so that a phrase is found without reading
-    positions (`index/pairs.py`); `published` sorts; `actor` holds the ids of the entities an
+    their adjacent words are indexed again as pairs where one of the two is in `common` (a
+    corpus's most frequent words, `index.pairs.common_words`), so that a phrase is found
+    without reading every position (`index/pairs.py`); `published` sorts; `actor` holds the ids of the entities an
     article mentions."""
     return Schema(
         id=ID(stored=True, unique=True),
@@ -28,9 +29,9 @@ def make_schema() -> Schema:
             chars=True,
             field_boost=2.0,
         ),
-        title_pairs=PairField("title", body_analyzer()),
+        title_pairs=PairField("title", body_analyzer(), common),
         body=TEXT(analyzer=RecordingAnalyzer(body_analyzer(), "body"), phrase=True, chars=True),
-        body_pairs=PairField("body", body_analyzer()),
+        body_pairs=PairField("body", body_analyzer(), common),
         source=TEXT(analyzer=name_analyzer(), phrase=True),
         author=TEXT(analyzer=name_analyzer(), phrase=True),
         # An undated article sorts as the oldest (Whoosh would give it the largest value and

@@ -4,10 +4,11 @@ Whoosh matches a phrase (`Phrase.matcher`: a SpanNear2 over an intersection of i
 postings, slop 1) by decoding the positions of every document holding all its words, and
 scores a document it keeps as that intersection does: the words' scores added as
 `make_binary_tree` pairs them (w1 + w2; w1 + (w2 + w3); (w1 + w2) + (w3 + w4)...), times
-the phrase's boost. Here the documents come from the pairs' postings instead, rarest pair
-first and each next pair read only at the documents left; a phrase of three words or more
-has its positions checked on those documents only (two pairs can be present without the
-three words in a row); and the words' scores are read at the documents kept, and added in
+the phrase's boost. Here the documents come from the postings of the pairs the index holds
+(`index/pairs.py`: those of two common words) instead, rarest pair first and each next pair
+read only at the documents left; a phrase of three words or more, or with a pair the index
+does not hold, has its positions checked on those documents only (two pairs can be present
+without the three words in a row); and the words' scores are read at the documents kept, and added in
 Whoosh's order, so that each is the same float.
 """
 
@@ -43,7 +44,7 @@ def phrase_scores(evaluator: Evaluator, node: Paired, wanted: list[int] | None) 
     q = node.query
     words: list[str] = list(q.words)
     distinct = list(dict.fromkeys(words))
-    if len(words) > 2:
+    if len(words) > 2 or not node.whole:
         docs = _in_a_row(evaluator, q.fieldname, words, distinct, docs)
         if not docs:
             return {}

@@ -133,7 +133,8 @@ def _small_index(scratch: str) -> Index:
     """Sixty short articles in memory, with the project's schema: words whose counts vary
     (so weights are minified in every way Whoosh does), in blocks of postings of any size.
     The writer's scratch files go in `scratch`."""
-    ix = _PrivateRamStorage(scratch).create_index(make_schema())
+    # the pairs of alpha and beta are indexed: '"alpha beta"' is read from its pairs
+    ix = _PrivateRamStorage(scratch).create_index(make_schema(frozenset({"alpha", "beta"})))
     writer = ix.writer()
     for n in range(60):
         words = ["alpha"] * (1 + n % 3) + ["beta"] * (n % 2) + ["gamma"] * (n % 5 == 0)
