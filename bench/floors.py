@@ -49,7 +49,7 @@ FLOORS: tuple[Floor, ...] = (
     Floor("command_date", "`afreader search` new process, by date", "median", "s", 0.2, "≤", 19),
     Floor("query_term", "first page of 20 with snippets, 1 term", "p95", "ms", 100, "<", 3),
     Floor("query_terms", "first page of 20 with snippets, 2-3 terms", "p95", "ms", 100, "<", 3),
-    Floor("query_phrase", "first page of 20 with snippets, phrase", "p95", "ms", 300, "<", 3),
+    Floor("query_phrase", "first page of 20 with snippets, phrase", "p95", "ms", 40, "≤", 19),
     Floor("query_date", "first page of 20, terms sorted by date", "p95", "ms", 50, "≤", 19),
     Floor("query_actor", "first page of 20, actor:<id>", "p95", "ms", 100, "<", 3),
     Floor("next_mention", "next mention of an actor across the corpus", "p95", "ms", 50, "<", 5),

@@ -155,6 +155,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SECTION",
         help=f"run only these sections ({', '.join(SECTIONS)}); repeatable or a,b",
     )
+    parser.add_argument(
+        "--kinds",
+        default="",
+        metavar="KIND[,KIND]",
+        help="the queries section's kinds to run (default all)",
+    )
     parser.add_argument("--out", type=Path, help="the JSON results (default <work>/results.json)")
     parser.add_argument(
         "--child",

@@ -31,6 +31,7 @@ from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock, describe_holder
 from index.mentions import EntityMatcher, curated
+from index.pairs import corpus_common_words
 from index.paths import pointed_generation
 from index.report import (
     BuildCancelled,
@@ -152,7 +153,9 @@ class Indexer(CorpusSync):
         self.root.mkdir(parents=True, exist_ok=True)
         generation = Generation(self.root / f"g-{time.time_ns():x}")
         generation.whoosh_dir.mkdir(parents=True)
-        whoosh_index.create_in(str(generation.whoosh_dir), make_schema())
+        # which word pairs phrases are found by: the corpus's common words (index/pairs.py)
+        schema = make_schema(corpus_common_words(self.corpus))
+        whoosh_index.create_in(str(generation.whoosh_dir), schema)
         store = Store(generation.store_path, create=True)
         try:
             with store.transaction() as db:
