@@ -17,12 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
+from index import precomputed
 from index.records import FIELDS, Mention, MentionRef, StoredArticle
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "3"
-_SCHEMA = """
+SCHEMA_VERSION = "4"  # 4: what the overview reads, stored with the mentions (precomputed)
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     n INTEGER PRIMARY KEY,
@@ -55,6 +57,8 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file);
 """
+    + precomputed.SCHEMA
+)
 # Undated articles sort after every dated one ("~" is after every digit).
 UNDATED = "~"
 
@@ -139,6 +143,7 @@ class Store:
         Lines corpus skip parsing lines it has seen.
         """
         raw_hashes = raw_hashes or {}
+        written: list[precomputed.Written] = []
         for article, mentions in items:
             Store.delete_article(db, article.id)
             key = sort_key(article.published)
@@ -169,13 +174,18 @@ class Store:
                     for m in mentions
                 ],
             )
+            published = article.published.iso if article.published else None
+            if n is not None:
+                written.append((n, published, article.body, mentions))
+        precomputed.put(db, written)
 
     @staticmethod
     def replace_mentions(
-        db: sqlite3.Connection, article_n: int, key: str, mentions: Sequence[Mention]
+        db: sqlite3.Connection, article_n: int, article: Article, mentions: Sequence[Mention]
     ) -> None:
         """Replace one article's mentions inside a transaction (the article keeps its number,
-        so a mention pointer into it stays valid)."""
+        so a mention pointer into it stays valid), and its actors by sentence."""
+        key = sort_key(article.published)
         db.execute("DELETE FROM mentions WHERE article = ?", (article_n,))
         db.executemany(
             "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
@@ -184,6 +194,8 @@ class Store:
                 for m in mentions
             ],
         )
+        published = article.published.iso if article.published else None
+        precomputed.put_places(db, [(article_n, published, article.body, mentions)])
 
     @staticmethod
     def set_origins(db: sqlite3.Connection, origins: dict[str, str]) -> None:
@@ -199,6 +211,7 @@ class Store:
         if row is not None:
             db.execute("DELETE FROM mentions WHERE article = ?", (row[0],))
             db.execute("DELETE FROM articles WHERE n = ?", (row[0],))
+            precomputed.forget(db, row[0])
 
     @staticmethod
     def put_file(db: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
