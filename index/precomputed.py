@@ -12,8 +12,8 @@ back in a fresh process in milliseconds:
   (sentence 0 is the title, body sentences count from 1), actors numbered in `actor_codes`.
   An article whose body names a single actor is not split: no sentence of its body can be
   shared, so its body mentions are placed in sentence 1 (the counts are the same).
-- `article_words`: per article, the sorted codes of its distinct words (3+ letters, casefolded)
-  that are index terms, numbered in `words` with the term (`stem`) each is reduced to.
+- `article_words`: per article, the codes of its distinct words (3+ letters, casefolded), in
+  no order, numbered in `words` with the term (`stem`) each is reduced to (none: a stop word).
 
 What is stored is checked when read: a row that cannot be decoded, an article with mentions
 and no row, or a store written by another splitter (`signature()`, kept in the store's meta) is
@@ -152,25 +152,20 @@ def _actor_codes(db: sqlite3.Connection, entities: set[str]) -> dict[str, int]:
 
 
 class _Vocabulary:
-    """The words table as one writing process last saw it (word to code, and whether it is
-    an index term), checked against the table's size before each use: a rolled-back write or
-    another process's makes it read again."""
+    """The words table as one writing process last saw it (each word's code), checked
+    against the table's size before each use: a rolled-back write or another process's
+    makes it read again."""
 
     def __init__(self) -> None:
         self.where: object = None
         self.size = -1
         self.codes: dict[str, int] = {}
-        self.terms: set[int] = set()
 
     def current(self, db: sqlite3.Connection) -> None:
         where = db.execute("PRAGMA database_list").fetchone()[2]
         size = db.execute("SELECT count(*) FROM words").fetchone()[0]
         if (where, size) != (self.where, self.size):
-            self.codes, self.terms = {}, set()
-            for code, word, stem in db.execute("SELECT code, word, stem FROM words"):
-                self.codes[word] = code
-                if stem is not None:
-                    self.terms.add(code)
+            self.codes = dict(db.execute("SELECT word, code FROM words"))
             self.where, self.size = where, size
 
 
@@ -182,29 +177,19 @@ def _put_words(db: sqlite3.Connection, items: Sequence[tuple[int, str]]) -> None
     vocabulary.current(db)
     codes = vocabulary.codes
     found = [(n, set(WORD.findall(body.casefold()))) for n, body in items]
-    new = sorted({w for _, words in found for w in words if w not in codes})
+    new = sorted(set().union(*(words for _, words in found)).difference(codes))
     if new:
         stems = stems_of(new)
         start = len(codes) + 1
         rows = [(start + i, word, stems[word]) for i, word in enumerate(new)]
         db.executemany("INSERT INTO words VALUES (?, ?, ?)", rows)
-        for code, word, stem in rows:
+        for code, word, _ in rows:
             codes[word] = code
-            if stem is not None:
-                vocabulary.terms.add(code)
         vocabulary.size += len(rows)
-    terms = vocabulary.terms
+    code_of = codes.__getitem__
     db.executemany(
         "INSERT OR REPLACE INTO article_words VALUES (?, ?)",
-        [
-            (
-                n,
-                array(
-                    "I", sorted(c for c in map(codes.__getitem__, words) if c in terms)
-                ).tobytes(),
-            )
-            for n, words in found
-        ],
+        [(n, array("I", map(code_of, words)).tobytes()) for n, words in found],
     )
 
 

@@ -72,8 +72,8 @@ def _stem(word: str) -> str | None:
 
 
 class _Terms:
-    """Each article's distinct words that are body terms (as codes into `words`, each with
-    the code of its term in `stem_of`), read from the store (`index/precomputed.py`) when
+    """Each article's distinct words (as codes into `words`, each with the code of its term
+    in `stem_of`, -1 for a stop word), read from the store (`index/precomputed.py`) when
     keyness first needs the article, from its text where nothing trusted is stored, and kept
     for one state of the index. Words are numbered as the store numbers them."""
 
@@ -102,6 +102,23 @@ class _Terms:
                 self.stems.append(stem)
             stem_of[code] = found
 
+    def _load(self, rows: list[tuple[int, str, str | None]]) -> None:
+        """Take the store's vocabulary (code, word, term) as this one (a loop of its own:
+        about 100,000 words at 57k)."""
+        size = max((code for code, _, _ in rows), default=0) + 1
+        words, stem_of = [""] * size, [-1] * size
+        stem_code, stems = self.stem_code, self.stems
+        for code, word, stem in rows:
+            words[code] = word
+            if stem is not None:
+                found = stem_code.get(stem)
+                if found is None:
+                    found = stem_code[stem] = len(stems)
+                    stems.append(stem)
+                stem_of[code] = found
+        self.words, self.stem_of = words, stem_of
+        self.word_code = {word: code for code, word, _ in rows}
+
     def fill(self, store: Store, ns: list[int], check: Check | None) -> int:
         """Know the articles of `ns` not yet known: from the store, else from their text;
         how many were read from the text."""
@@ -111,14 +128,13 @@ class _Terms:
         if self.stored is None:
             self.stored = precomputed.trusted(store.db)
             if self.stored:
-                for code, word, stem in store.db.execute("SELECT code, word, stem FROM words"):
-                    self._add(code, word, stem)
+                self._load(store.db.execute("SELECT code, word, stem FROM words").fetchall())
         if self.stored:
             if check is not None:
                 check()
             top = len(self.words)
             for n, codes in precomputed.article_words(store.db, missing).items():
-                if not codes or 0 < codes[0] <= codes[-1] < top:  # sorted: bounds checked
+                if not codes or 0 < min(codes) <= max(codes) < top:
                     self.articles[n] = codes
             missing = [n for n in missing if n not in self.articles]
         self._read(store, missing, check)
@@ -136,8 +152,7 @@ class _Terms:
                 new = [w for w in words if w not in self.word_code]
                 for word, stem in stems_of(new).items():
                     self._add(len(self.words), word, stem)
-                codes = (self.word_code[w] for w in words)
-                self.articles[n] = array("l", sorted(c for c in codes if self.stem_of[c] >= 0))
+                self.articles[n] = array("l", map(self.word_code.__getitem__, words))
 
     def spellings(self, ns: list[int], wanted: set[int]) -> dict[int, str]:
         """For each term of `wanted`, its spelling met in most articles of `ns` (the first in
@@ -268,6 +283,7 @@ def _term_keys(
         in_results_codes = Counter(
             chain.from_iterable(set(map(stem_of, terms.articles[n])) for n in ns)
         )
+        in_results_codes.pop(-1, None)  # the stop words
         stem_names = list(terms.stems)
         shown = terms.spellings(
             ns, {code for code in in_results_codes if stem_names[code] not in asked}
