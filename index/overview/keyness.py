@@ -86,6 +86,7 @@ class _Terms:
         self.stem_code: dict[str, int] = {}
         self.word_code: dict[str, int] = {}
         self.articles: dict[int, array[int]] = {}
+        self.terms: dict[int, array[int]] = {}  # each article's distinct terms, once known
         self.stored: bool | None = None  # None: the store not looked at yet
 
     def _add(self, code: int, word: str, stem: str | None) -> None:
@@ -280,10 +281,13 @@ def _term_keys(
     with terms.lock:
         read = terms.fill(store, ns, check)
         stem_of = terms.stem_of.__getitem__
-        in_results_codes = Counter(
-            chain.from_iterable(set(map(stem_of, terms.articles[n])) for n in ns)
-        )
-        in_results_codes.pop(-1, None)  # the stop words
+        known = terms.terms
+        for n in ns:
+            if n not in known:
+                found = set(map(stem_of, terms.articles[n]))
+                found.discard(-1)  # the stop words
+                known[n] = array("l", found)
+        in_results_codes = Counter(chain.from_iterable(map(known.__getitem__, ns)))
         stem_names = list(terms.stems)
         shown = terms.spellings(
             ns, {code for code in in_results_codes if stem_names[code] not in asked}
