@@ -156,18 +156,17 @@ class _Terms:
                 self.articles[n] = array("l", map(self.word_code.__getitem__, words))
 
     def spellings(self, ns: list[int], wanted: set[int]) -> dict[int, str]:
-        """For each term of `wanted`, its spelling met in most articles of `ns` (the first in
-        alphabetical order of equals)."""
-        counts = Counter(chain.from_iterable(map(self.articles.__getitem__, ns)))
+        """For each term of `wanted` (a few), its spelling met in most articles of `ns` (the
+        first in alphabetical order of equals)."""
+        stem_of = self.stem_of
+        spelled = {code for code, stem in enumerate(stem_of) if stem in wanted}
+        counts = Counter(chain.from_iterable(spelled.intersection(self.articles[n]) for n in ns))
         best: dict[int, tuple[int, str]] = {}
-        stem_of, words = self.stem_of, self.words
         for code, count in counts.items():
-            stem = stem_of[code]
-            if stem in wanted:
-                word = words[code]
-                held = best.get(stem)
-                if held is None or (-count, word) < (-held[0], held[1]):
-                    best[stem] = (count, word)
+            stem, word = stem_of[code], self.words[code]
+            held = best.get(stem)
+            if held is None or (-count, word) < (-held[0], held[1]):
+                best[stem] = (count, word)
         return {stem: word for stem, (_, word) in best.items()}
 
 
@@ -289,9 +288,6 @@ def _term_keys(
                 known[n] = array("l", found)
         in_results_codes = Counter(chain.from_iterable(map(known.__getitem__, ns)))
         stem_names = list(terms.stems)
-        shown = terms.spellings(
-            ns, {code for code in in_results_codes if stem_names[code] not in asked}
-        )
     if read and notices is not None:
         notices.append(
             f"the stored words of {read} article(s) were missing or unreadable: read from the "
@@ -310,6 +306,8 @@ def _term_keys(
         scored.append((g2(count, size, in_corpus, total), stem, count, in_corpus))
     scored.sort(key=lambda t: (-t[0], t[1]))
     deleted = searcher.reader().has_deletions()
+    with terms.lock:
+        shown = terms.spellings(ns, {codes[stem] for _, stem, _, _ in scored[:limit]})
     keys = []
     for score, stem, count, in_corpus in scored[:limit]:
         if score <= 0:
