@@ -36,6 +36,7 @@ from index.records import Mention
 __all__ = [
     "SCHEMA",
     "WORD",
+    "Written",
     "actor_ids",
     "article_words",
     "forget",
