@@ -26,6 +26,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Gazetteer, Problem, corpus_kind
+from index import precomputed
 from index.gazcache import make_cache_folder
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
@@ -315,6 +316,7 @@ class Indexer(CorpusSync):
                 else:
                     report = self._sync_folder(ix, store)
                 with store.transaction() as db:
+                    precomputed.repair(db)  # what the overview reads, where it is missing
                     Store.set_meta(db, "complete", "1")
             finally:
                 ix.close()

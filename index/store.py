@@ -25,14 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
-from index import compress
+from index import compress, precomputed
 from index.records import FIELDS, Mention, MentionRef, StoredArticle
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
 # 4: article bodies compressed (`index.compress`), mentions kept in their entity order (no
-# rowid, one index less).
-SCHEMA_VERSION = "4"
+# rowid, one index less). 5: what the overview reads, stored with the mentions (precomputed).
+SCHEMA_VERSION = "5"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file);
 """
-_SCHEMA += compress.SCHEMA
+_SCHEMA += compress.SCHEMA + precomputed.SCHEMA
 # Undated articles sort after every dated one ("~" is after every digit).
 UNDATED = "~"
 
@@ -156,6 +156,7 @@ class Store:
         """
         raw_hashes = raw_hashes or {}
         pack = compress.packer(db, [article.body for article, _ in items])
+        written: list[precomputed.Written] = []
         for article, mentions in items:
             Store.delete_article(db, article.id)
             key = sort_key(article.published)
@@ -180,15 +181,22 @@ class Store:
             )
             n = cursor.lastrowid
             Store._insert_mentions(db, n, key, mentions)
+            published = article.published.iso if article.published else None
+            if n is not None:
+                written.append((n, published, article.body, mentions))
+        precomputed.put(db, written)
 
     @staticmethod
     def replace_mentions(
-        db: sqlite3.Connection, article_n: int, key: str, mentions: Sequence[Mention]
+        db: sqlite3.Connection, article_n: int, article: Article, mentions: Sequence[Mention]
     ) -> None:
         """Replace one article's mentions inside a transaction (the article keeps its number,
-        so a mention pointer into it stays valid)."""
+        so a mention pointer into it stays valid), and its actors by sentence."""
+        key = sort_key(article.published)
         db.execute("DELETE FROM mentions WHERE article = ?", (article_n,))
         Store._insert_mentions(db, article_n, key, mentions)
+        published = article.published.iso if article.published else None
+        precomputed.put_places(db, [(article_n, published, article.body, mentions)])
 
     @staticmethod
     def _insert_mentions(
@@ -202,6 +210,8 @@ class Store:
                 for m in mentions
             ],
         )
+        published = article.published.iso if article.published else None
+        precomputed.put_places(db, [(article_n, published, article.body, mentions)])
 
     @staticmethod
     def set_origins(db: sqlite3.Connection, origins: dict[str, str]) -> None:
@@ -217,6 +227,7 @@ class Store:
         if row is not None:
             db.execute("DELETE FROM mentions WHERE article = ?", (row[0],))
             db.execute("DELETE FROM articles WHERE n = ?", (row[0],))
+            precomputed.forget(db, row[0])
 
     @staticmethod
     def put_file(db: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:

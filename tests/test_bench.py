@@ -77,6 +77,10 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     overview = sections["overview"]["data"]
     assert overview["queries"]["27k"]["query"] == "Iran"
     assert overview["top_entity"]["mentions"] > 0 and overview["set_5k"]["hits"] > 0
+    # The first co-mentions and keyness in a new process read what the build stored.
+    assert overview["comentions_first_ms"] > 0 and overview["keyness_first_ms"] > 0
+    assert overview["first_run_notices"] == []
+    assert "Keyness of" in done.stdout and "first in a new process" in done.stdout
     curation = sections["curation"]
     assert "error" not in curation, curation
     if "data" in curation:  # the small corpus may hold no name frequent enough to suggest
