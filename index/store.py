@@ -210,8 +210,6 @@ class Store:
                 for m in mentions
             ],
         )
-        published = article.published.iso if article.published else None
-        precomputed.put_places(db, [(article_n, published, article.body, mentions)])
 
     @staticmethod
     def set_origins(db: sqlite3.Connection, origins: dict[str, str]) -> None:
