@@ -74,8 +74,8 @@ def assert_consistent(corpus: Path, root: Path, most: int) -> None:
     count = engine.count()
     assert count <= most
     # Every match's id, as an export reads them (a page of `most` snippets cost seconds).
+    # (Whoosh may hold a batch the store lost: the next update drops it, said by the tests.)
     ids = [article_id for article_id, _ in ranked_ids(engine, "marker1 OR alliance")]
-    assert len(ids) <= count
     assert len(ids) == len(set(ids)), "an article was found twice"
     engine.close()
 
@@ -190,6 +190,8 @@ def test_a_failing_disk_during_a_build_is_explained_and_loses_nothing(
     engine = Engine(corpus, root)
     engine.open()
     assert engine.count() == 300
+    with engine.searcher() as searcher:
+        assert searcher.doc_count() == 300  # the batch Whoosh kept and the store lost: dropped
 
 
 def test_readers_keep_working_while_another_process_rebuilds(
