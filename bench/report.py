@@ -355,6 +355,13 @@ def curation_rows(c: Data) -> list[Row]:
     ]
 
 
+def scale_rows(data: Data) -> list[Row]:
+    """The scale section's floors (`bench.scale`, imported when there is one to show)."""
+    from bench.scale import scale_rows as rows_of
+
+    return rows_of(data)
+
+
 ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("build", build_rows),
     ("incremental", incremental_rows),
@@ -370,6 +377,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("overview", overview_rows),
     ("curation", curation_rows),
     ("workbench", workbench_rows),
+    ("scale", scale_rows),
 )
 
 
