@@ -20,7 +20,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -41,7 +41,15 @@ from index.report import (
     UpdateReport,
 )
 from index.schema import document, make_schema
-from index.segments import KeepingStorage, doc_count, merge_policy, recorded, whoosh_files, writer
+from index.segments import (
+    KeepingStorage,
+    abandon,
+    doc_count,
+    merge_policy,
+    recorded,
+    whoosh_files,
+    writer,
+)
 from index.store import Store
 from index.sync import JSONL_END, Batch, CorpusSync
 
@@ -380,7 +388,7 @@ class Indexer(CorpusSync):
         # work overlaps theirs, and nothing piles up in memory), in one transaction that is
         # committed only after Whoosh's commit: a kill before it leaves neither or Whoosh's
         # alone, whose extra documents the next update drops (`_drop_orphans`).
-        with store.transaction() as db:
+        with _batch_transaction(store) as db:
             for aid in removed:
                 Store.delete_article(db, aid)
             Store.set_origins(db, batch.origins)
@@ -410,7 +418,7 @@ class Indexer(CorpusSync):
                         ticker.written()
                     adding.commit(mergetype=merge_policy)
                 except BaseException:
-                    adding.cancel()
+                    abandon(adding)
                     raise
                 files = whoosh_files(ix)
                 Store.set_meta(db, "whoosh_files", GenerationMeta.files_record(files))
@@ -426,6 +434,22 @@ class Indexer(CorpusSync):
         for aid in removed:
             hashes.pop(aid, None)
         report.removed += len(removed)
+
+
+@contextlib.contextmanager
+def _batch_transaction(store: Store) -> Iterator[sqlite3.Connection]:
+    """A batch's transaction (`Store.transaction`), except that a failure SQLite has already
+    rolled back (a full disk met while the batch's rows were being written) is raised as it
+    is, not hidden by a rollback that finds no transaction."""
+    db = store.db
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _clear_way(path: Path) -> None:

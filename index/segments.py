@@ -6,6 +6,7 @@ to them is found from a few `stat` calls (`index.generation`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +23,7 @@ from index.workers import SafeMpWriter
 
 __all__ = [
     "KeepingStorage",
+    "abandon",
     "chosen_for_merging",
     "doc_count",
     "merge_policy",
@@ -97,6 +99,19 @@ def writer(ix: whoosh_index.Index, procs: int) -> IndexWriter:
         return ix.writer(limitmb=128, timeout=WRITER_TIMEOUT)
     except whoosh_index.LockError:
         raise IndexBusy("the search index is locked by another writer") from None
+
+
+def abandon(writer: IndexWriter) -> None:
+    """Cancel a writer whose work failed, and give its lock back even when cancelling fails
+    too: a commit that met a full disk leaves Whoosh's writer half closed, and its `cancel`
+    fails again before it unlocks (the next update would find the index locked for ever)."""
+    try:
+        with contextlib.suppress(Exception):  # the first failure is the one to report
+            writer.cancel()
+    finally:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
 
 
 def whoosh_files(ix: whoosh_index.Index) -> dict[str, tuple[int, int]]:
