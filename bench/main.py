@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench [--corpus PATH] [--work DIR] [--repeat N] [--skip-build]
                               [--only SECTION[,SECTION...]] [--out FILE]
-                              [--scale [--scale-sizes N,N,...] [--scale-fresh]]
+                              [--scale [--scale-sizes N,N,...] [--scale-fresh]
+                              [--scale-builds-only]]
     (or .venv/bin/python bench/run.py ...)
 
 Sections (run in this order; each stands alone given the indexes of `build`; one module each):
@@ -165,6 +166,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         metavar="N,N,...",
         help="corpus sizes for --scale (default 20000,57110,171330)",
+    )
+    parser.add_argument(
+        "--scale-builds-only", action="store_true", help="--scale without the query steps"
     )
     parser.add_argument(
         "--scale-fresh", action="store_true", help="forget the steps an earlier --scale measured"

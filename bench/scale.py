@@ -223,6 +223,9 @@ def section_scale(ctx: Context) -> dict[str, Any]:
             f"{label}/afreader-build", partial(measured_child, "afreader-build", corpus, work)
         )
         root = work / "afreader-index"
+        per_size[label] = steps
+        if args.scale_builds_only:
+            continue
         if queries is None:
             ids = state.step("actor-ids", partial(actor_ids, corpus, root))
             queries = make_queries(ctx, ids)
@@ -233,7 +236,6 @@ def section_scale(ctx: Context) -> dict[str, Any]:
             f"{label}/plain-queries",
             partial(time_plain, ctx, work / "plain-whoosh", queries, args.repeat),
         )
-        per_size[label] = steps
     return {"sizes": sizes, "per_size": per_size, "growth": growth(sizes, per_size)}
 
 
@@ -246,6 +248,8 @@ def growth(sizes: list[int], per_size: dict[str, dict[str, Any]]) -> dict[str, A
         for key in ("wall_s", "cpu_s", "disk_mb"):
             figures[f"{who} build {key}"] = [per_size[lb][who][key] for lb in labels]
     for who, kinds in (("afreader", AFREADER_KINDS), ("plain", PLAIN_KINDS)):
+        if not all(f"{who}_queries" in per_size[lb] for lb in labels):
+            continue  # --scale-builds-only
         for kind in kinds:
             for stat in ("p50_ms", "p95_ms"):
                 figures[f"{who} {kind} {stat}"] = [
@@ -280,7 +284,7 @@ def scale_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         floor = FLOOR["scale_cpu_exponent"]
         rows.append(row(floor.measure, f"{cpu:.2f}", floor, floor.met(cpu)))
     worst = [
-        (grown[f"afreader {kind} p95_ms"].get("growth_57k_171k"), kind)
+        (grown.get(f"afreader {kind} p95_ms", {}).get("growth_57k_171k"), kind)
         for kind in AFREADER_KINDS
         if kind != "phrase"
     ]
