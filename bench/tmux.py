@@ -97,6 +97,18 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
+    def wait_gone(self, text: str, timeout: float = 30.0) -> str:
+        """The screen once `text` is no longer on it (a screen closed); AssertionError with the
+        screen after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while text in screen:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
+            time.sleep(0.1)
+            screen = self.screen()
+        return screen
+
     def watch(
         self, marks: Mapping[str, str], since: float, timeout: float = 60.0, interval: float = 0.01
     ) -> tuple[dict[str, float], str]:

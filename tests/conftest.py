@@ -28,6 +28,36 @@ from userdata import ENV_DATA_DIR
 if TYPE_CHECKING:
     from tui.app import AfreaderApp
 
+# --- the order -------------------------------------------------------------------------------
+
+# The longest tests (tens of seconds each: kill loops, the damage fuzz, the hostile folder,
+# the plain-Whoosh rerun, builds on a full disk), started first: the two workers then share
+# the short ones at the end instead of one waiting while the other runs a long test alone.
+LONGEST = (
+    "tests/test_faults.py::test_a_build_killed_twenty_times",
+    "tests/test_hostile.py::test_hostile_folder",
+    "tests/test_plain_whoosh.py::test_the_search_tests_pass",
+    "tests/test_damage.py::test_random_damage",
+    "tests/test_bench.py::",
+    "tests/test_faults.py::test_a_full_disk",
+    "tests/test_kills.py::",
+    "tests/test_cli_curation.py::test_curation_verbs",
+    "tests/test_incremental.py::test_too_many_segments",
+    "tests/test_bounds.py::",
+    "tests/test_index.py::test_a_killed_build_resumes",
+    "tests/test_e2e_workbench.py::",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(LONGEST) if item.nodeid.startswith(prefix)), len(LONGEST)
+        )
+
+    items.sort(key=rank)  # stable: the rest as collected
+
+
 # --- the sandbox ------------------------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,14 +201,14 @@ def test_python_object_tag_is_refused_and_never_run(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+def test_yaml_alias_bomb_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
     lines = ["---", "title: T", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for level, previous in zip("bcdefghij", "abcdefghi", strict=True):
         lines.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
     lines += ["---", "Body."]
-    started = time.perf_counter()
+    # Refused by counting its aliases while it is read (the limit below), before anything
+    # walks the 9**9 strings it stands for.
     problem = only_problem(load_files(tmp_path, {"bomb.md": "\n".join(lines)}), "bomb.md")
-    assert time.perf_counter() - started < 1.0
     assert problem.field == "front matter"
     assert "alias bomb" in problem.message
     # 64 aliases are allowed: b..h hold 63, the second alias on line 11 ("i:") is the 65th.

@@ -10,9 +10,11 @@ import gzip
 import json
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ import pytest
 from corpus import Gazetteer, Problem
 from corpus.loader import JsonlLines
 from index import Engine
+from index.listing import ranked_ids
 from index.segments import KeepingStorage as _KeepingStorage
 from index.store import Store
 
@@ -254,28 +257,39 @@ def test_switching_between_gzip_and_plain_reads_in_full(tmp_path: Path) -> None:
         assert not lines.resumed
 
 
+def stored(path: Path) -> int:
+    """The articles committed to a store, read as another process would."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+        return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
 def test_an_update_killed_while_reading_an_append_recovers(tmp_path: Path) -> None:
     corpus = tmp_path / "news.jsonl.gz"
     corpus.write_bytes(gzip.compress(lines_of(*(record(i) for i in range(100)))))
     root = tmp_path / "indexes"
     engine = Engine(corpus, root)
     engine.open()
+    store = engine.store.path
     engine.close()
-    # Four kills, each within 0.3 s of the first progress line (250 articles read), cannot
-    # add 3,900 articles even on a fast machine.
+    # Four kills, each within 0.3 s of a batch of 50 more articles committed, cannot add
+    # 3,900 articles even on a fast machine; waiting for the commit, not for a fixed time,
+    # keeps every kill inside the update however loaded the machine is.
     total = 4000
     append(corpus, lines_of(*(record(i) for i in range(100, total))))
     rng = random.Random(20261123)
-    counts = []
+    counts: list[int] = []
     generations = set()
     for _ in range(4):
+        before = counts[-1] if counts else 100
         process = subprocess.Popen(
             [sys.executable, "-m", "index.subprocess_build", "--corpus", str(corpus),
              "--index-root", str(root), "--procs", "1", "--batch-size", "50"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        assert process.stdout is not None
-        process.stdout.readline()  # the first progress: batches are being committed
+        deadline = time.monotonic() + 120  # a bound on a hang, not a measurement
+        while stored(store) <= before and process.poll() is None:
+            assert time.monotonic() < deadline, "the update committed nothing in 120 s"
+            time.sleep(0.01)
         time.sleep(rng.uniform(0.0, 0.3))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -283,7 +297,7 @@ def test_an_update_killed_while_reading_an_append_recovers(tmp_path: Path) -> No
         reader.reopen()  # the index is usable at every moment
         generations.add(reader.indexer.pointed_at())
         counts.append(reader.count())
-        hits = [h.article.article.id for h in reader.search("alliance", limit=total).hits]
+        hits = [article_id for article_id, _ in ranked_ids(reader, "alliance")]
         assert len(hits) == len(set(hits)), "an article was found twice"
         reader.close()
     assert counts == sorted(counts)

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from corpus import Gazetteer
 from index import ENV_INDEX_DIR, Engine, EngineError, IndexBusy, default_index_root, index_dir_for
 from index.build import UPDATE_LOCK
+from index.listing import ranked_ids
 from index.locks import ProcessLock
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, object] | str]], Path]
@@ -68,15 +68,13 @@ def test_built_automatically_when_missing(
     engine.close()
 
 
-def test_fresh_index_opens_without_work_and_quickly(
+def test_fresh_index_opens_without_work(
     corpus_copy: Path, tmp_path: Path, gazetteer: Gazetteer
 ) -> None:
     Engine(corpus_copy, index_root=tmp_path, gazetteer=gazetteer).open()
     engine = Engine(corpus_copy, index_root=tmp_path, gazetteer=gazetteer)
-    started = time.perf_counter()
     assert engine.is_fresh()
-    assert engine.open() is None
-    assert time.perf_counter() - started < 1.0
+    assert engine.open() is None  # no update report: nothing was read or written
     assert engine.count() == 5
     engine.close()
 
@@ -363,9 +361,9 @@ def test_a_killed_build_resumes(
     assert report.added == total - done_before < total
     assert engine.is_fresh()
     assert engine.count() == total
-    results = engine.search("common", limit=total + 10)
-    assert results.total == total
-    assert len({hit.article.article.id for hit in results.hits}) == total
+    assert engine.search("common").total == total
+    found = [article_id for article_id, _ in ranked_ids(engine, "common")]
+    assert len(found) == len(set(found)) == total
     assert engine.searcher().doc_count() == total
     assert engine.search('"paragraph number 2999"').total == 1
     engine.close()
