@@ -30,8 +30,9 @@ from bench.common import (
 from bench.queryset import load_vocabulary
 
 
-def child_plain_build(corpus: Path, target: Path) -> dict[str, Any]:
-    """Plain Whoosh: the same fields, one multi-process writer, one commit, nothing else."""
+def child_plain_build(corpus: Path, target: Path, stored: bool = False) -> dict[str, Any]:
+    """Plain Whoosh: the same fields, one multi-process writer, one commit, nothing else
+    (`stored`: the title and body stored too, as afreader keeps them, for the size on disk)."""
     from whoosh import index as whoosh_index
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import DATETIME, ID, TEXT, Schema
@@ -40,8 +41,8 @@ def child_plain_build(corpus: Path, target: Path) -> dict[str, Any]:
     target.mkdir(parents=True)
     schema = Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=StemmingAnalyzer(), phrase=True, chars=True),
-        body=TEXT(analyzer=StemmingAnalyzer(), phrase=True, chars=True),
+        title=TEXT(analyzer=StemmingAnalyzer(), phrase=True, chars=True, stored=stored),
+        body=TEXT(analyzer=StemmingAnalyzer(), phrase=True, chars=True, stored=stored),
         published=DATETIME(sortable=True),
         source=TEXT(),
         author=TEXT(),
@@ -114,9 +115,24 @@ def child_afreader_build(corpus: Path, root: Path) -> dict[str, Any]:
         "sqlite_disk_mb": mb(
             sum(p.stat().st_size for p in generation.path.glob("store.sqlite*") if p.is_file())
         ),
+        "sqlite_parts_mb": store_parts(generation.store_path),
         "disk_mb": mb(dir_size(root)),
         "maxrss": maxrss_mb(),
     }
+
+
+def store_parts(path: Path) -> dict[str, float]:
+    """Megabytes of each table and index of a SQLite store (its pages, from `dbstat`)."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+        return {str(name): mb(int(size)) for name, size in rows}
+    except sqlite3.Error:  # a SQLite built without dbstat
+        return {}
+    finally:
+        db.close()
 
 
 def run_child(kind: str, args: list[str]) -> dict[str, Any]:
@@ -140,13 +156,20 @@ def section_build(ctx: Context) -> dict[str, Any]:
     log("plain Whoosh build (separate process; takes minutes)")
     plain = run_child("plain-build", ["--corpus", str(paths.corpus), "--work", str(paths.work)])
     log(f"plain Whoosh: {plain['seconds']} s, {plain['docs']:,} docs")
+    log("plain Whoosh storing the title and body too (for the size on disk; separate process)")
+    stored = run_child(
+        "plain-stored-build", ["--corpus", str(paths.corpus), "--work", str(paths.work)]
+    )
+    log(f"plain Whoosh storing the text: {stored['disk_mb']} MB")
     log("afreader build (separate process; takes minutes)")
     afreader = run_child("afreader-build", ["--corpus", str(paths.copy), "--work", str(paths.work)])
     log(f"afreader: {afreader['seconds']} s, {afreader['docs']:,} docs")
     return {
         "afreader": afreader,
         "plain": plain,
+        "plain_stored": stored,
         "ratio": round(afreader["seconds"] / plain["seconds"], 3),
+        "disk_ratio": round(afreader["disk_mb"] / stored["disk_mb"], 3),
     }
 
 

@@ -94,6 +94,7 @@ class Paths:
         )  # afreader's corpus (appended to by `incremental`)
         self.afreader_root = work / "afreader-index"
         self.plain_dir = work / "plain-whoosh"
+        self.plain_stored_dir = work / "plain-whoosh-stored"
         self.fts = work / "fts5.sqlite"
         self.unpacked = work / "unpacked" / corpus.name.removesuffix(".gz")
         self.pycache = work / "pycache"

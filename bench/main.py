@@ -9,6 +9,7 @@
 Sections (run in this order; each stands alone given the indexes of `build`; one module each):
     build        full build: afreader (Engine.update, procs=2) and plain Whoosh, separate processes
     fresh        start-up freshness check: Engine(...).is_fresh()
+    command      `afreader search` as a whole new process, beside plain Whoosh's
     queries      query latency by kind, afreader and plain Whoosh
     mentions     next-mention jumps and the mentions view (mentions_of + kwic)
     fts5         SQLite FTS5: build and the same query kinds
@@ -18,6 +19,7 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     typing       keystroke to results drawn in the real app, at 57k and on the bundled corpus
     fuzz         the slowest of the query fuzz's queries, on the bundled corpus
     debounce     last keystroke to the search starting, in the real app
+    cancel       a first fuzzy ~2 term in a new process; slow searches stopped by a newer keystroke
     overview     histogram and facets after the results; timeline, co-mentions, matrix, keyness
     workbench    history picker (10,000 entries), saved searches' new-since, CSV export
     scale        only with --scale (or --only scale): builds and queries at 20k, 57k and 171k
@@ -47,6 +49,8 @@ from typing import Any
 
 from bench.baselines import section_fts5, section_grep
 from bench.build import child_afreader_build, child_plain_build, section_build, section_incremental
+from bench.cancel import section_cancel
+from bench.command import section_command
 from bench.common import DEFAULT_CORPUS, DEFAULT_WORK, REPO, STARTED, Context, Paths, Skip, log
 from bench.curation import section_curation
 from bench.debounce import section_debounce
@@ -64,6 +68,7 @@ from bench.workbench import section_workbench
 SECTIONS = (
     "build",
     "fresh",
+    "command",
     "queries",
     "mentions",
     "fts5",
@@ -73,6 +78,7 @@ SECTIONS = (
     "typing",
     "fuzz",
     "debounce",
+    "cancel",
     "overview",
     "curation",
     "workbench",
@@ -119,6 +125,7 @@ def machine() -> dict[str, Any]:
 RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "build": section_build,
     "fresh": section_fresh,
+    "command": section_command,
     "queries": section_queries,
     "mentions": section_mentions,
     "fts5": section_fts5,
@@ -128,6 +135,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "typing": section_typing,
     "fuzz": section_fuzz,
     "debounce": section_debounce,
+    "cancel": section_cancel,
     "overview": section_overview,
     "curation": section_curation,
     "workbench": section_workbench,
@@ -156,6 +164,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SECTION",
         help=f"run only these sections ({', '.join(SECTIONS)}); repeatable or a,b",
     )
+    parser.add_argument(
+        "--kinds",
+        default="",
+        metavar="KIND[,KIND]",
+        help="the queries section's kinds to run (default all)",
+    )
     parser.add_argument("--out", type=Path, help="the JSON results (default <work>/results.json)")
     parser.add_argument(
         "--scale", action="store_true", help="run the scale section (alone unless --only adds more)"
@@ -174,7 +188,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--scale-fresh", action="store_true", help="forget the steps an earlier --scale measured"
     )
     parser.add_argument(
-        "--child", choices=("plain-build", "afreader-build"), help=argparse.SUPPRESS
+        "--child",
+        choices=("plain-build", "plain-stored-build", "afreader-build"),
+        help=argparse.SUPPRESS,
     )
     return parser.parse_args(argv)
 
@@ -188,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = Paths(args.corpus, args.work)
         if args.child == "plain-build":
             result = child_plain_build(args.corpus, paths.plain_dir)
+        elif args.child == "plain-stored-build":
+            result = child_plain_build(args.corpus, paths.plain_stored_dir, stored=True)
         else:
             result = child_afreader_build(args.corpus, paths.afreader_root)
         print(json.dumps(result), flush=True)

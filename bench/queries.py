@@ -14,7 +14,8 @@ def section_queries(ctx: Context) -> dict[str, Any]:
     actor_ids = [s.entity.id for s in engine.entities() if s.articles >= 20]
     queries = make_queries(ctx, actor_ids)
     out: dict[str, Any] = {"afreader": {}, "plain": {}, "repeat": ctx.args.repeat}
-    for kind in QUERY_KINDS:
+    chosen = [k for k in getattr(ctx.args, "kinds", "").split(",") if k] or list(QUERY_KINDS)
+    for kind in (k for k in QUERY_KINDS if k in chosen):
         log(f"afreader queries: {kind} ({len(queries[kind])})")
 
         def run(i: int, text: str, kind: str = kind) -> int:
@@ -44,7 +45,9 @@ def section_queries(ctx: Context) -> dict[str, Any]:
     searcher = ix.searcher()
     parser = MultifieldParser(["title", "body"], ix.schema, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())
-    for kind in ("term", "terms", "phrase", "wildcard", "fuzzy", "date"):
+    for kind in (
+        k for k in ("term", "terms", "phrase", "wildcard", "fuzzy", "date") if k in chosen
+    ):
         log(f"plain Whoosh queries: {kind}")
 
         def run_plain(i: int, text: str, kind: str = kind) -> int:

@@ -26,11 +26,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Gazetteer, Problem, corpus_kind
+from index import precomputed
 from index.gazcache import make_cache_folder
 from index.generation import Generation, GenerationMeta, gazetteer_fingerprint
 from index.lexicon import FUZZY_FIELDS, Lexicons, words_folder
 from index.locks import ProcessLock, describe_holder
 from index.mentions import EntityMatcher, curated
+from index.pairs import corpus_common_words
 from index.paths import pointed_generation
 from index.report import (
     BuildCancelled,
@@ -174,7 +176,9 @@ class Indexer(CorpusSync):
         self.root.mkdir(parents=True, exist_ok=True)
         generation = Generation(self.root / f"g-{time.time_ns():x}")
         generation.whoosh_dir.mkdir(parents=True)
-        whoosh_index.create_in(str(generation.whoosh_dir), make_schema())
+        # which word pairs phrases are found by: the corpus's common words (index/pairs.py)
+        schema = make_schema(corpus_common_words(self.corpus))
+        whoosh_index.create_in(str(generation.whoosh_dir), schema)
         store = Store(generation.store_path, create=True)
         try:
             with store.transaction() as db:
@@ -334,6 +338,7 @@ class Indexer(CorpusSync):
                 else:
                     report = self._sync_folder(ix, store)
                 with store.transaction() as db:
+                    precomputed.repair(db)  # what the overview reads, where it is missing
                     Store.set_meta(db, "complete", "1")
             finally:
                 ix.close()

@@ -39,7 +39,7 @@ from index.mentions import EntityMatcher, curated
 from index.report import IndexBusy
 from index.schema import document
 from index.segments import KeepingStorage, merge_policy, recorded, whoosh_files, writer
-from index.store import Store, sort_key
+from index.store import Store
 
 __all__ = ["JOURNAL", "Applied", "affected_articles", "apply_gazetteer", "recover"]
 
@@ -245,7 +245,7 @@ def _rematch(
             if files is not None:
                 Store.set_meta(db, "whoosh_files", GenerationMeta.files_record(files))
             for item, mentions, _ in found:
-                Store.replace_mentions(db, item.n, sort_key(item.article.published), mentions)
+                Store.replace_mentions(db, item.n, item.article, mentions)
             Store.set_meta(db, "fingerprint", gazetteer_fingerprint(gazetteer))
             Store.delete_meta(db, JOURNAL)
         # Into the main file now: else the reader that closes last (the app, after a curation

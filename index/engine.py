@@ -218,6 +218,11 @@ class Engine(MentionsReader):
         return applied
 
     @property
+    def lexicons(self) -> Lexicons | None:
+        """The open generation's word lists and counts, kept beside it (None: not open)."""
+        return self._lexicons
+
+    @property
     def generation_path(self) -> Path | None:
         """The folder of the generation being read (None when the index is not open)."""
         return self._generation_path

@@ -70,9 +70,15 @@ def _read(path: Path) -> Any:
         return None
 
 
+# What was worked out before the cache folder existed: kept by `make_cache_folder`, so that
+# the command after a first build does not work it out again.
+_PENDING: dict[Path, Any] = {}
+
+
 def _write(path: Path, value: Any) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     if not path.parent.is_dir():  # made by the first build that finishes (`make_cache_folder`)
+        _PENDING[path] = value
         return
     try:
         with temporary.open("wb") as file:
@@ -127,5 +133,8 @@ def stamp(path: Path | None) -> None:
 def make_cache_folder(index_root: Path) -> None:
     """Make the folder where results are kept, once a build has finished: a first build that
     fails (a full disk) leaves the disk as it found it, and nothing is kept until then."""
+    folder = cache_folder(index_root)
     with contextlib.suppress(OSError):
-        cache_folder(index_root).mkdir(exist_ok=True)
+        folder.mkdir(exist_ok=True)
+    for path in [path for path in _PENDING if path.parent == folder]:
+        _write(path, _PENDING.pop(path))

@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 # Bump when the schema or the analysis changes: an index built otherwise is rebuilt.
-ANALYSIS_VERSION = "3"
+# 4: the word pairs of titles and bodies (`index/pairs.py`), which phrase searches read.
+ANALYSIS_VERSION = "4"
 # SQLite's own check of a store reads all of it: done when the store is small enough for that
 # to cost a few milliseconds; a larger store is checked by its recorded size and time.
 QUICK_CHECK_BYTES = 8 * 1024 * 1024

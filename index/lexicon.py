@@ -1,5 +1,6 @@
 """Each segment's words of a text field, sorted, read once and kept beside the index: what a
-fuzzy word (`goverment~2`) is compared with.
+fuzzy word (`goverment~2`) is compared with; and, for the body, how many articles hold each
+word (what keyness compares a result set with).
 
 Reading a segment's term index word by word through Whoosh costs about 2 µs a word: a whole
 57k index (385,000 body words in 22 segments) takes a second, every time a fuzzy word is
@@ -7,7 +8,10 @@ expanded with no prefix. A segment never changes once written, so its words are 
 `<generation>/words/<segment>.<field>.words` (by the build, or by the first search that needs
 them) and read back in milliseconds. A file that does not hold what was written (its count and
 checksum, in its first line, disagree) is read from the index again and rewritten; a folder
-that cannot be written (a read-only cache) only costs the reading.
+that cannot be written (a read-only cache) only costs the reading. The document frequencies
+(`<segment>.body.df`, one unsigned 32-bit count a word, in the words' order, with the same
+first line) are kept the same way: reading them through Whoosh's term infos costs a second at
+57k, in every process that first asks for keyness.
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ import contextlib
 import os
 import threading
 import zlib
+from array import array
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FUZZY_FIELDS", "Lexicons", "words_folder"]
+__all__ = ["FREQUENCY_FIELDS", "FUZZY_FIELDS", "Lexicons", "words_folder"]
 
 # The fields whose word lists a build writes (the others' are read when first needed).
 FUZZY_FIELDS = ("title", "body")
+# The fields whose document frequencies a build writes.
+FREQUENCY_FIELDS = ("body",)
+FREQUENCY_SUFFIX = ".df"
 
 # How many (segment, field) word lists a process keeps in memory.
 KEPT = 64
@@ -44,6 +52,7 @@ class Lexicons:
         self.folder = folder
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+        self._counts: OrderedDict[tuple[str, str], array[int]] = OrderedDict()
 
     def words(self, reader: Any, field: str) -> list[str]:
         """The words of `field` in `reader`'s segment, in the term index's order."""
@@ -67,6 +76,28 @@ class Lexicons:
                 self._kept.popitem(last=False)
         return words
 
+    def frequencies(self, reader: Any, field: str) -> array[int]:
+        """How many documents of `reader`'s segment hold each word of `words(reader, field)`,
+        in the same order (deleted documents included, as Whoosh counts them)."""
+        segment = reader.segment()
+        if segment is None:
+            return array("I", (info.doc_frequency() for _, info in reader.iter_field(field)))
+        key = (segment.segment_id(), field)
+        with self._lock:
+            kept = self._counts.get(key)
+            if kept is not None:
+                self._counts.move_to_end(key)
+                return kept
+        counts = self._read_counts(*key)
+        if counts is None:
+            counts = array("I", (info.doc_frequency() for _, info in reader.iter_field(field)))
+            self._write_counts(*key, counts)
+        with self._lock:
+            self._counts[key] = counts
+            while len(self._counts) > KEPT:
+                self._counts.popitem(last=False)
+        return counts
+
     def prepare(self, ix: Any, fields: tuple[str, ...]) -> None:
         """Write the word lists of every segment of `ix` now (the end of a build), so that
         the first fuzzy search does not read them from the index."""
@@ -79,11 +110,14 @@ class Lexicons:
                 for field in fields:
                     if field in leaf.schema:
                         self.words(leaf, field)
+                        if field in FREQUENCY_FIELDS:
+                            self.frequencies(leaf, field)
         if self.folder is not None:  # the lists of segments merged away since
-            for path in self.folder.glob(f"*{SUFFIX}"):
-                if path.name.split(".")[0] not in segments:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+            for suffix in (SUFFIX, FREQUENCY_SUFFIX):
+                for path in self.folder.glob(f"*{suffix}"):
+                    if path.name.split(".")[0] not in segments:
+                        with contextlib.suppress(OSError):
+                            path.unlink()
 
     def _path(self, segment: str, field: str) -> Path | None:
         return None if self.folder is None else self.folder / f"{segment}.{field}{SUFFIX}"
@@ -109,12 +143,40 @@ class Lexicons:
             return None
         return words if len(words) == count else None
 
+    def _read_counts(self, segment: str, field: str) -> array[int] | None:
+        path = self._path(segment, field)
+        if path is None:
+            return None
+        try:
+            data = path.with_suffix(FREQUENCY_SUFFIX).read_bytes()
+        except OSError:
+            return None
+        head, _, body = data.partition(b"\n")
+        try:
+            count, checksum = (int(part) for part in head.split(b" "))
+        except ValueError:
+            return None
+        if zlib.crc32(body) != checksum or len(body) != 4 * count:
+            return None
+        counts = array("I")
+        counts.frombytes(body)
+        return counts
+
+    def _write_counts(self, segment: str, field: str, counts: array[int]) -> None:
+        path = self._path(segment, field)
+        if path is not None:
+            body = counts.tobytes()
+            self._replace(path.with_suffix(FREQUENCY_SUFFIX), len(counts), body)
+
     def _write(self, segment: str, field: str, words: list[str]) -> None:
         path = self._path(segment, field)
         if path is None or any(SEPARATOR in word for word in words):
             return
-        body = SEPARATOR.join(words).encode("utf-8")
-        data = f"{len(words)} {zlib.crc32(body)}\n".encode() + body
+        self._replace(path, len(words), SEPARATOR.join(words).encode("utf-8"))
+
+    @staticmethod
+    def _replace(path: Path, count: int, body: bytes) -> None:
+        data = f"{count} {zlib.crc32(body)}\n".encode() + body
         temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(exist_ok=True)

@@ -20,6 +20,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinu
 
 from corpus import Gazetteer, PartialDate
 from index.analysis import body_analyzer
+from index.pairs import PAIR_FIELDS
 
 __all__ = ["SEARCH_FIELDS", "CompiledQuery", "QueryCompiler", "QueryError"]
 
@@ -103,13 +104,14 @@ class QueryCompiler:
                 f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
             )
         _check_balance(text)
-        _check_empty_values(text, self.schema.names())
+        _check_empty_values(text, [n for n in self.schema.names() if n not in PAIR_FIELDS.values()])
         _check_dates(text)
         _check_typed_fuzzy(text)
         _check_typed_boosts(text)
-        for match in _FIELD_PREFIX.finditer(_outside_quotes(text)):
+        for match in _FIELD_PREFIX.finditer(_quotes_masked(text)):
             name = match.group(1)
-            if name not in self.schema.names():
+            # the word pairs are how phrases are found, not a field to search (`index/pairs.py`)
+            if name not in self.schema.names() or name in PAIR_FIELDS.values():
                 known = ", ".join(SEARCH_FIELDS)
                 raise QueryError(f"unknown field '{name}:' (fields: {known})")
         try:

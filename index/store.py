@@ -6,6 +6,14 @@ entities with offsets, the files already read, and the problems met while readin
 
 SQLite is in WAL mode, so readers in other processes keep working while one process writes.
 Each thread gets its own connection (Textual runs searches in thread workers).
+
+Compactness (schema 4; `docs/performance.md` says what each part of the file holds): an
+article's body is kept once, compressed (`body_z`, a Zstandard frame with the store's own
+dictionary: `index/compress.py`); the column `body` is worked out from it by a function that
+every connection registers, so SQL reads it as before. The mentions table
+has no rowid: it is kept in the order of its key (entity, date, article, field, offset), which
+is the order "all mentions of X" and "the next mention" read, so that order needs no index of
+its own; the two other orders (an article's mentions, an entity's by spelling) have one each.
 """
 
 from __future__ import annotations
@@ -17,11 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus import Article, PartialDate, Problem
+from index import compress, precomputed
 from index.records import FIELDS, Mention, MentionRef, StoredArticle
 
 __all__ = ["MentionRef", "Store", "StoredArticle"]
 
-SCHEMA_VERSION = "3"
+# 4: article bodies compressed (`index.compress`), mentions kept in their entity order (no
+# rowid, one index less). 5: what the overview reads, stored with the mentions (precomputed).
+SCHEMA_VERSION = "5"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -29,7 +40,8 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT UNIQUE NOT NULL,
     hash TEXT NOT NULL,
     title TEXT NOT NULL,
-    body TEXT NOT NULL,
+    body_z BLOB NOT NULL,
+    body TEXT GENERATED ALWAYS AS (unzip(body_z)) VIRTUAL,
     source TEXT, author TEXT, published TEXT, sort_key TEXT NOT NULL,
     url TEXT, language TEXT, notes TEXT, origin TEXT NOT NULL,
     raw_hash TEXT
@@ -37,17 +49,17 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles (sort_key, id);
 CREATE INDEX IF NOT EXISTS articles_by_origin ON articles (origin);
 CREATE TABLE IF NOT EXISTS mentions (
-    article INTEGER NOT NULL,
     entity TEXT NOT NULL,
     sort_key TEXT NOT NULL,
+    article INTEGER NOT NULL,
     field INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions (entity, sort_key, article, field, start);
+    text TEXT NOT NULL,
+    PRIMARY KEY (entity, sort_key, article, field, start)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article, field, start);
-CREATE INDEX IF NOT EXISTS mentions_by_spelling ON mentions (entity, text COLLATE NOCASE, sort_key, article, field, start);
+CREATE INDEX IF NOT EXISTS mentions_by_spelling ON mentions (entity, text COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL, severity TEXT NOT NULL,
@@ -55,6 +67,7 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS problems_by_file ON problems (file);
 """
+_SCHEMA += compress.SCHEMA + precomputed.SCHEMA
 # Undated articles sort after every dated one ("~" is after every digit).
 UNDATED = "~"
 
@@ -86,6 +99,9 @@ class Store:
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
+            # The column `body` is worked out from `body_z` by this function, in every query.
+            unpack = compress.Unpacker(self.path, connection)
+            connection.create_function("unzip", 1, unpack, deterministic=True)
             self._local.connection = connection
         return connection
 
@@ -139,17 +155,19 @@ class Store:
         Lines corpus skip parsing lines it has seen.
         """
         raw_hashes = raw_hashes or {}
+        pack = compress.packer(db, [article.body for article, _ in items])
+        written: list[precomputed.Written] = []
         for article, mentions in items:
             Store.delete_article(db, article.id)
             key = sort_key(article.published)
             cursor = db.execute(
-                "INSERT INTO articles (id, hash, title, body, source, author, published, sort_key,"
+                "INSERT INTO articles (id, hash, title, body_z, source, author, published, sort_key,"
                 " url, language, notes, origin, raw_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id,
                     article.content_hash,
                     article.title,
-                    article.body,
+                    pack(article.body),
                     article.source,
                     article.author,
                     article.published.iso if article.published else None,
@@ -162,25 +180,33 @@ class Store:
                 ),
             )
             n = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
-                [
-                    (n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end, m.text)
-                    for m in mentions
-                ],
-            )
+            Store._insert_mentions(db, n, key, mentions)
+            published = article.published.iso if article.published else None
+            if n is not None:
+                written.append((n, published, article.body, mentions))
+        precomputed.put(db, written)
 
     @staticmethod
     def replace_mentions(
-        db: sqlite3.Connection, article_n: int, key: str, mentions: Sequence[Mention]
+        db: sqlite3.Connection, article_n: int, article: Article, mentions: Sequence[Mention]
     ) -> None:
         """Replace one article's mentions inside a transaction (the article keeps its number,
-        so a mention pointer into it stays valid)."""
+        so a mention pointer into it stays valid), and its actors by sentence."""
+        key = sort_key(article.published)
         db.execute("DELETE FROM mentions WHERE article = ?", (article_n,))
+        Store._insert_mentions(db, article_n, key, mentions)
+        published = article.published.iso if article.published else None
+        precomputed.put_places(db, [(article_n, published, article.body, mentions)])
+
+    @staticmethod
+    def _insert_mentions(
+        db: sqlite3.Connection, article_n: int | None, key: str, mentions: Sequence[Mention]
+    ) -> None:
         db.executemany(
-            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO mentions (entity, sort_key, article, field, start, end, text) "
+            "VALUES (?,?,?,?,?,?,?)",
             [
-                (article_n, m.entity_id, key, FIELDS.index(m.field), m.start, m.end, m.text)
+                (m.entity_id, key, article_n, FIELDS.index(m.field), m.start, m.end, m.text)
                 for m in mentions
             ],
         )
@@ -199,6 +225,7 @@ class Store:
         if row is not None:
             db.execute("DELETE FROM mentions WHERE article = ?", (row[0],))
             db.execute("DELETE FROM articles WHERE n = ?", (row[0],))
+            precomputed.forget(db, row[0])
 
     @staticmethod
     def put_file(db: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:

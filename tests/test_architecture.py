@@ -82,6 +82,25 @@ def test_the_newest_articles_are_listed_without_whoosh_or_yaml(tmp_path: Path) -
     assert result.stdout.strip() == "5 []"
 
 
+def test_a_plain_command_imports_neither_textual_nor_rich_nor_yaml(tmp_path: Path) -> None:
+    # `afreader search` as the installed command runs it (tui.cli.main), on an index that is
+    # current: no screen, no progress bar (nothing is built), no YAML (the gazetteer is cached
+    # beside the index), so none of them is imported. The first run builds the index.
+    code = f"""
+        import sys
+        from tui.cli import main
+        code = main(["--index-dir", {str(tmp_path)!r}, "search", "Dostum", "--limit", "2"])
+        loaded = sorted({{m.split(".")[0] for m in sys.modules}} & {{"textual", "rich", "yaml"}})
+        print(code, loaded)
+        """
+    first = run_python(code)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1].startswith("0 ")
+    again = run_python(code)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == "0 []", again.stdout
+
+
 def test_every_name_the_packages_export_can_be_imported() -> None:
     import corpus
     import index

@@ -57,7 +57,7 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     work = tmp_path / "work"
     done = bench(
         "--corpus", str(corpus), "--work", str(work), "--queries", "3", "--repeat", "1",
-        "--only", "build,fresh,queries,mentions,incremental,fuzz,overview,curation",
+        "--only", "build,fresh,command,queries,mentions,incremental,fuzz,cancel,overview,curation",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ERROR" not in done.stdout, done.stdout
@@ -65,16 +65,38 @@ def test_the_benchmark_runs_its_sections_and_judges_them_by_their_floors(tmp_pat
     sections = results["sections"]
     assert sections["build"]["data"]["afreader"]["docs"] == 40
     assert sections["build"]["data"]["plain"]["docs"] == 40
+    assert sections["build"]["data"]["plain_stored"]["docs"] == 40
+    parts = sections["build"]["data"]["afreader"]["sqlite_parts_mb"]
+    assert {"articles", "mentions", "mentions_by_article"} <= set(parts)
     assert sections["incremental"]["data"]["all_only_one_added"]
     assert sections["fuzz"]["data"]["queries"] > 100  # the test suite's generator was used
+    cancel = sections["cancel"]["data"]
+    assert len(cancel["first_fuzzy_s"]) == 3
+    assert len(cancel["queries"]) == 3 + 6  # 3 fuzzy words (--queries 3) and the slow ones
+    assert cancel["stopped_count"] + cancel["finished_before"] == 9  # each one ran
     overview = sections["overview"]["data"]
     assert overview["queries"]["27k"]["query"] == "Iran"
     assert overview["top_entity"]["mentions"] > 0 and overview["set_5k"]["hits"] > 0
+    # The first co-mentions and keyness in a new process read what the build stored.
+    assert overview["comentions_first_ms"] > 0 and overview["keyness_first_ms"] > 0
+    assert overview["first_run_notices"] == []
+    assert "Keyness of" in done.stdout and "first in a new process" in done.stdout
     curation = sections["curation"]
     assert "error" not in curation, curation
     if "data" in curation:  # the small corpus may hold no name frequent enough to suggest
         assert curation["data"]["fresh_after"] and curation["data"]["suggest_progress_ticks"]
-    for key in ("build_ratio", "incremental", "fresh", "query_term", "query_phrase", "fuzz"):
+    command = sections["command"]["data"]["kinds"]
+    assert all(command[kind]["queries"][0]["ratio"] > 0 for kind in ("term", "phrase", "date"))
+    for key in (
+        "build_ratio",
+        "incremental",
+        "fresh",
+        "command_term",
+        "query_term",
+        "query_phrase",
+        "fuzz",
+        "fuzzy_first",
+    ):
         line = next(ln for ln in done.stdout.splitlines() if f"| {FLOOR[key].text()} |" in ln)
         assert line.endswith(("| pass |", "| FAIL |")), line
     tables = done.stdout.split("\nCode: ")[0]  # the machine line holds a tuple, JSON a list

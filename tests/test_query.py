@@ -143,6 +143,9 @@ def test_date_ranges(bundled_engine: Engine, query: str, expected: set[str]) -> 
         ("(Dostum OR Noor", "unbalanced parentheses: a '(' is never closed"),
         ("Dostum)", "unbalanced parentheses: ')' at column 7 closes nothing"),
         ("color:red", "unknown field 'color:' (fields: title, body, source, author, published"),
+        # the word pairs find phrases; they are not a field to search
+        ("body_pairs:secur", "unknown field 'body_pairs:' (fields: title, body, source"),
+        ('title_pairs:"x y"', "unknown field 'title_pairs:'"),
         ("published:yesterday", "published:yesterday is not a date; use 2015, 2015-06"),
         ("published:2015-13", "published:2015-13 is not a date"),
         ("published:[2015 to banana]", "'banana' in published:[2015 to banana] is not a date"),

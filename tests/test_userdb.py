@@ -19,6 +19,7 @@ import pytest
 
 from userdata.db import DB_NAME, UserDataError, migrate, open_userdb
 from userdata.notes import Notes
+from userdata.saved import SavedSearches
 from userdata.schema import SCHEMA_VERSION
 
 CORPUS = "corpus-0123456789ab"
@@ -72,6 +73,17 @@ def test_every_earlier_schema_migrates_and_keeps_its_rows(tmp_path: Path, versio
             "INSERT INTO history (corpus, kind, at, query) VALUES (?, 'search', 'then', 'dostum')",
             (CORPUS,),
         )
+        for name, opened in (("north", "then"), ("never", None)):
+            raw.execute(
+                "INSERT INTO saved (corpus, name, query, sort, created, opened)"
+                " VALUES (?, ?, 'dostum', 'relevance', 'then', ?)",
+                (CORPUS, name, opened),
+            )
+    if 1 <= version < 4:  # what a saved search had seen: a row per id until version 4
+        raw.executemany(
+            "INSERT INTO saved_seen (saved, article_id) SELECT id, ? FROM saved WHERE name = 'north'",
+            [("b-2",), ("a-1",), ('c "3"',)],
+        )
     if version >= 2:
         raw.execute(
             "INSERT INTO clips (corpus, article_id, content_hash, title, field, start, end, text,"
@@ -86,6 +98,15 @@ def test_every_earlier_schema_migrates_and_keeps_its_rows(tmp_path: Path, versio
     assert queries == (["dostum"] if version >= 1 else [])
     clips = Notes(db, CORPUS).clips()
     assert [c.text for c in clips] == (["abc"] if version >= 2 else [])
+    saved = SavedSearches(db, CORPUS)
+    searches = {s.name: s for s in saved.all()}
+    assert sorted(searches) == (["never", "north"] if version >= 1 else [])
+    if version >= 1:
+        assert saved.seen(searches["north"]) == {"a-1", "b-2", 'c "3"'}
+        assert saved.seen(searches["never"]) == set()
+        assert saved.new_since(searches["north"], {"a-1", "d-4"}) == 1
+        saved.opened(searches["north"], ["d-4"])
+        assert saved.seen(searches["north"]) == {"d-4"}
     # The migrated file takes every kind of write.
     Notes(db, CORPUS).clip(
         article_id="b", content_hash="h", title="t", field="body", start=0, end=1, text="b"
@@ -270,3 +291,19 @@ def test_a_full_disk_is_a_message_and_loses_nothing_written(tmp_path: Path) -> N
     assert "kept" in [b.article_id for b in notes.bookmarks()]
     db.close()
     assert _integrity(tmp_path / DB_NAME) == "ok"
+
+
+def test_a_damaged_seen_set_is_said_and_the_search_kept(tmp_path: Path) -> None:
+    db = open_userdb(tmp_path)
+    saved = SavedSearches(db, CORPUS)
+    north = saved.save("north", "dostum", None, "relevance")
+    saved.opened(north, ["a-1"])
+    db.write(
+        lambda raw: raw.execute("UPDATE saved SET seen = '{\"a-1\": 1' WHERE id = ?", (north.id,))
+    )
+    with pytest.raises(UserDataError, match="'north' is damaged"):
+        saved.new_since(north, {"a-1"})
+    assert [s.name for s in saved.all()] == ["north"]  # kept, not dropped
+    saved.opened(north, ["a-2"])  # opening it again writes a whole set
+    assert saved.new_since(north, {"a-1", "a-2"}) == 1
+    db.close()

@@ -81,6 +81,15 @@ def _results(engine: Engine, text: str) -> tuple[Overview, ResultSet]:
         raise UsageError(f"bad query: {error}") from None
 
 
+def _say(view: Overview) -> None:
+    """What the overview worked out from the text for want of stored data, once."""
+    from tui.text import visible
+
+    for notice in dict.fromkeys(view.notices):
+        print(f"afreader: {visible(notice)}", file=sys.stderr)
+    view.notices.clear()
+
+
 def _name(engine: Engine, entity_id: str) -> str:
     entity = engine.entity(entity_id)
     return entity.name if entity else entity_id
@@ -158,6 +167,7 @@ def _comentions(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
     if args.other:
         return _pair(view, entity_id, _actor(engine, args.other), args.json, out)
     found = view.comentions(entity_id)
+    _say(view)
     if found and not args.json:
         out.write(f"{'SENTENCES':>9}  {'ARTICLES':>8}  {'ID':32}  NAME\n")
     for item in found:
@@ -208,6 +218,7 @@ def _keyness(engine: Engine, args: argparse.Namespace, out: TextIO) -> int:
 
     view, results = _results(engine, args.query)
     keys = view.keyness(results, args.limit)
+    _say(view)
     if keys and not args.json:
         out.write(f"{'G2':>9}  {'IN RESULTS':>10}  {'IN CORPUS':>9}  {'KIND':5}  VALUE\n")
     for key in keys:

@@ -164,16 +164,19 @@ RESULT_COLUMNS = [
 def result_records(
     engine: Engine, query: str, sort: str = "relevance", actor: str | None = None
 ) -> tuple[int, Iterator[dict[str, Any]]]:
-    """How many articles match, and their records in the search's order (read in batches)."""
-    from index.listing import ranked_ids
+    """How many articles match, and their records in the search's order: a page of ids
+    from the index and its articles from the store at a time (`index.listing.ranked_pages`),
+    so that memory does not grow with the number of results."""
+    from index.listing import ranked_pages
 
-    ranked = ranked_ids(engine, query, sort=sort, actor=actor)
+    total, pages = ranked_pages(engine, query, sort=sort, actor=actor, page=BATCH)
 
     def records() -> Iterator[dict[str, Any]]:
-        for first in range(0, len(ranked), BATCH):
-            batch = ranked[first : first + BATCH]
+        rank = 0
+        for batch in pages:
             found = engine.store.articles([article_id for article_id, _ in batch])
-            for rank, (article_id, score) in enumerate(batch, start=first + 1):
+            for article_id, score in batch:
+                rank += 1
                 stored = found.get(article_id)
                 article = stored.article if stored else None
                 yield {
@@ -187,7 +190,7 @@ def result_records(
                     "sort": sort,
                 }
 
-    return len(ranked), records()
+    return total, records()
 
 
 MENTION_COLUMNS = [

@@ -148,6 +148,18 @@ class History:
             params.append(limit)
         return [_entry(row) for row in self.db.read(sql, params)]
 
+    def count(self) -> int:
+        """How many entries there are."""
+        rows = self.db.read("SELECT count(*) FROM history WHERE corpus = ?", (self.corpus,))
+        return int(rows[0][0])
+
+    def entry(self, entry_id: int) -> Entry | None:
+        """One entry by its id, or None."""
+        rows = self.db.read(
+            f"SELECT {_COLUMNS} FROM history WHERE corpus = ? AND id = ?", (self.corpus, entry_id)
+        )
+        return _entry(rows[0]) if rows else None
+
     def last(self, kind: str) -> Entry | None:
         """The newest entry of one kind ("search" or "article")."""
         rows = self.db.read(

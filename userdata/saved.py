@@ -1,13 +1,14 @@
 """Saved searches: a name for the search box's text, the actor filter and the sort.
 
 "New since last opened": the articles matching now that were not in the set when the search
-was last opened. Opening it stores the set of ids it matched (`saved_seen`), so the count is
-exact whatever changed: the corpus, the index, the ranking. A search never opened counts
-every match as new.
+was last opened. Opening it stores the set of ids it matched (`saved.seen`, one JSON array
+in the search's row, read as one value), so the count is exact whatever changed: the corpus,
+the index, the ranking. A search never opened counts every match as new.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,24 +89,28 @@ class SavedSearches:
 
     def seen(self, saved: Saved) -> set[str]:
         """The ids it matched when last opened."""
-        rows = self.db.read("SELECT article_id FROM saved_seen WHERE saved = ?", (saved.id,))
-        return {row[0] for row in rows}
+        rows = self.db.read("SELECT seen FROM saved WHERE id = ?", (saved.id,))
+        text = rows[0][0] if rows else None
+        if not text:
+            return set()
+        try:
+            ids = json.loads(text)
+        except ValueError:
+            ids = None
+        if not isinstance(ids, list):
+            raise UserDataError(f"{self.db.where}: the saved search {saved.name!r} is damaged")
+        return set(ids)
 
     def new_since(self, saved: Saved, matching: Iterable[str]) -> int:
         """How many of the ids matching now were not there when it was last opened."""
-        seen = self.seen(saved)
-        return sum(1 for article_id in set(matching) if article_id not in seen)
+        now_matching = matching if isinstance(matching, set | frozenset) else set(matching)
+        return len(now_matching - self.seen(saved))
 
     def opened(self, saved: Saved, matching: Iterable[str]) -> None:
         """Mark it opened: what matches now is no longer new (one transaction)."""
-        ids = sorted(set(matching))
-
-        def work(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM saved_seen WHERE saved = ?", (saved.id,))
-            db.executemany(
-                "INSERT INTO saved_seen (saved, article_id) VALUES (?, ?)",
-                ((saved.id, article_id) for article_id in ids),
+        seen = json.dumps(sorted(set(matching)), ensure_ascii=False)
+        self.db.write(
+            lambda db: db.execute(
+                "UPDATE saved SET seen = ?, opened = ? WHERE id = ?", (seen, now(), saved.id)
             )
-            db.execute("UPDATE saved SET opened = ? WHERE id = ?", (now(), saved.id))
-
-        self.db.write(work)
+        )

@@ -29,7 +29,8 @@ from whoosh.util.numeric import byte_to_length
 
 from index.cancel import CHECK_EVERY
 from index.fastpath import postings as block_data
-from index.fastpath.plan import Boosted, Both, Either, Leaf, Node, Other, Planner, Sum
+from index.fastpath.phrases import phrase_scores
+from index.fastpath.plan import Boosted, Both, Either, Leaf, Node, Other, Paired, Planner, Sum
 
 __all__ = ["Evaluator", "field_lengths", "ranked"]
 
@@ -64,7 +65,7 @@ class Evaluator:
         self.planner = planner
         self.work = 0
 
-    def _tick(self, n: int) -> None:
+    def tick(self, n: int) -> None:
         if self.check is not None:
             self.work += n
             if self.work >= CHECK_EVERY:
@@ -75,6 +76,8 @@ class Evaluator:
     def evaluate(self, node: Node) -> _Scores:
         if isinstance(node, (Leaf, Other)):
             return self.scores(self.planner.open(node))
+        if isinstance(node, Paired):
+            return phrase_scores(self, node, None)
         if isinstance(node, Boosted):
             boost = node.boost
             return {d: s * boost for d, s in self.evaluate(node.child).items()}
@@ -89,6 +92,8 @@ class Evaluator:
     def within(self, node: Node, wanted: list[int]) -> _Scores:
         if isinstance(node, (Leaf, Other)):
             return self.matcher_at(self.planner.open(node), wanted)
+        if isinstance(node, Paired):
+            return phrase_scores(self, node, wanted)
         if isinstance(node, Boosted):
             boost = node.boost
             return {d: s * boost for d, s in self.within(node.child, wanted).items()}
@@ -162,7 +167,7 @@ class Evaluator:
         while m.is_active():
             found[m.id()] = m.score()
             m.next()
-            self._tick(1)
+            self.tick(1)
         return found
 
     def at(self, m: Any, wanted: list[int]) -> _Scores:
@@ -177,7 +182,7 @@ class Evaluator:
                     break
             if m.id() == d:
                 found[d] = m.score()
-            self._tick(1)
+            self.tick(1)
         return found
 
     def array_union(self, m: Any) -> _Scores:
@@ -220,7 +225,7 @@ class Evaluator:
                 last = m._maxid  # from the block's header: its data is not read
                 if wanted[i] > last:
                     m._next_block()
-                    self._tick(1)
+                    self.tick(1)
                     continue
                 j = bisect.bisect_right(wanted, last, i)
                 inblock = set(wanted[i:j])
@@ -253,7 +258,7 @@ class Evaluator:
                     if s is None:
                         s = memo[key] = score_of(w, length)
                     found[d] = s
-            self._tick(len(ids))
+            self.tick(len(ids))
             m._next_block()
         return found
 

@@ -16,13 +16,27 @@ first one found, skipping the blocks of postings that cannot hold any of them.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-__all__ = ["Boosted", "Both", "Either", "Leaf", "Node", "Other", "Planner", "Sum", "weighted_tree"]
+from index.pairs import PAIR_FIELDS, PairField, pair_text
+
+__all__ = [
+    "Boosted",
+    "Both",
+    "Either",
+    "Leaf",
+    "Node",
+    "Other",
+    "Paired",
+    "Planner",
+    "Sum",
+    "weighted_tree",
+]
 
 
 class Node:
@@ -51,6 +65,25 @@ class Other(Node):
     def __init__(self, query: wq.Query, bound: int) -> None:
         self.query = query
         self.bound = bound
+
+
+class Paired(Node):
+    """A phrase of adjacent words (Whoosh's Phrase, slop 1) in a field whose word pairs are
+    indexed (`index/pairs.py`): its documents are among those of its indexed pairs' postings
+    (`pairs`, rarest first; `bound` is the rarest's document frequency; `whole` when every
+    pair of the phrase is indexed), its positions checked on those when it has three words
+    or more or a pair is not indexed, its score Whoosh's (`index/fastpath/phrases.py`)."""
+
+    __slots__ = ("pair_field", "pairs", "query", "whole")
+
+    def __init__(
+        self, query: wq.Phrase, pair_field: str, pairs: list[str], bound: int, whole: bool
+    ) -> None:
+        self.query = query
+        self.pair_field = pair_field
+        self.pairs = pairs
+        self.bound = bound
+        self.whole = whole
 
 
 class Both(Node):
@@ -185,6 +218,8 @@ class Planner:
             if node is not None and q.boost != 1.0:
                 node = Boosted(node, q.boost)
             return node
+        if kind is wq.Phrase:
+            return self._phrase(q)
         if kind is wq.Not:
             bound = self.reader.doc_count_all()
         else:
@@ -193,6 +228,45 @@ class Planner:
             except NotImplementedError:
                 bound = self.reader.doc_count_all()
         return Other(q, bound)
+
+    def _phrase(self, q: wq.Phrase) -> Node | None:
+        """A phrase read from its word pairs (None: one of its words or pairs is not in the
+        segment, so it matches nothing, as Whoosh's NullMatcher); or, in a field without
+        pairs, with a slop, with no pair the index holds (one of two words not among its
+        common words), or in an index built before pairs, Whoosh's own matcher."""
+        pair_field = PAIR_FIELDS.get(q.fieldname)
+        schema = self.reader.schema
+        words = q.words
+        if (
+            pair_field is None
+            or pair_field not in schema
+            or not isinstance(schema[pair_field], PairField)
+            or q.fieldname not in schema
+            or q.slop != 1
+            or len(words) < 2
+            or not all(isinstance(word, str) for word in words)
+        ):
+            return Other(q, self.estimate(q))
+        pairing: PairField = schema[pair_field]
+        held = [pair_text(a, b) for a, b in itertools.pairwise(words) if pairing.holds(a, b)]
+        if not held:
+            return Other(q, self.estimate(q))
+        field = schema[q.fieldname]
+        for word in words:
+            try:
+                if (q.fieldname, field.to_bytes(word)) not in self.reader:
+                    return None
+            except ValueError:
+                return None
+        found: list[tuple[int, str]] = []
+        for pair in dict.fromkeys(held):
+            size = self._term_size(wq.Term(pair_field, pair))
+            if not size:
+                return None
+            found.append((size, pair))
+        found.sort()
+        whole = len(held) == len(words) - 1
+        return Paired(q, pair_field, [pair for _, pair in found], found[0][0], whole)
 
     def _or_kind(self, q: wq.Or) -> int | None:
         """How Whoosh matches this Or: DEFAULT_MATCHER (a binary tree of UnionMatchers),

@@ -29,6 +29,7 @@ from index.fastpath.evaluate import field_lengths
 from index.fastpath.postings import read_scoring_data
 from index.fastpath.terms import TermCache
 from index.gazcache import checked_once, digest_of_sources, stamp
+from index.pairs import PAIR_FIELDS
 from index.plain import ENV_PLAIN_WHOOSH, PlainWhoosh, Reading
 from index.query import QueryCompiler
 from index.schema import make_schema
@@ -88,6 +89,7 @@ QUERIES = (
     "alpha OR gamma OR delta",
     "alpha -beta",
     '"alpha beta"',
+    '"alpha alpha beta"',
     "gam*",
     "alpa~",
     "(alpha OR beta) gamma",
@@ -131,12 +133,15 @@ def _small_index(scratch: str) -> Index:
     """Sixty short articles in memory, with the project's schema: words whose counts vary
     (so weights are minified in every way Whoosh does), in blocks of postings of any size.
     The writer's scratch files go in `scratch`."""
-    ix = _PrivateRamStorage(scratch).create_index(make_schema())
+    # the pairs of alpha and beta are indexed: '"alpha beta"' is read from its pairs
+    ix = _PrivateRamStorage(scratch).create_index(make_schema(frozenset({"alpha", "beta"})))
     writer = ix.writer()
     for n in range(60):
         words = ["alpha"] * (1 + n % 3) + ["beta"] * (n % 2) + ["gamma"] * (n % 5 == 0)
         words += ["delta", f"w{n}"] * (n % 7 == 0) + ["gamble"] * (n % 4 == 1)
-        writer.add_document(id=str(n), title=f"t{n % 9}", body=" ".join(words) or "empty")
+        title, body = f"t{n % 9}", " ".join(words) or "empty"
+        pairs = {PAIR_FIELDS["title"]: title, PAIR_FIELDS["body"]: body}
+        writer.add_document(id=str(n), title=title, body=body, **pairs)
     writer.commit()
     return ix
 

@@ -36,8 +36,8 @@ from index.overview.counts import (
     matrix,
 )
 from index.overview.keyness import Key, g2, keyness
-from index.overview.sentences import sentences
 from index.records import MentionRef
+from index.sentences import sentences
 
 __all__ = [
     "CoMention",
@@ -60,6 +60,8 @@ class Overview:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # What could not be read as stored and was worked out from the text (say once).
+        self.notices: list[str] = []
 
     @reads_index
     def results(
@@ -98,7 +100,15 @@ class Overview:
     ) -> list[Key]:
         """Terms and actors over-represented in the results (see `keyness.keyness`)."""
         with self.engine.searching() as searcher:
-            return keyness(results, self.engine.store, searcher, limit, checker(cancelled))
+            return keyness(
+                results,
+                self.engine.store,
+                searcher,
+                limit,
+                checker(cancelled),
+                self.notices,
+                self.engine.lexicons,
+            )
 
     def columns(self) -> Columns:
         """The per-article columns of the index as it now is (built once per state)."""
@@ -116,7 +126,7 @@ class Overview:
         """The actors mentioned with one, in the same sentence and article, most first."""
         with self.engine.searching() as searcher:  # the state of the index, for the cache
             key = (str(self.engine.generation_path), int(searcher.reader().generation()))
-        return comentions(self.engine.store, entity_id, checker(cancelled), key)
+        return comentions(self.engine.store, entity_id, checker(cancelled), key, self.notices)
 
     @reads_index
     def pair_sentences(self, first: str, second: str) -> list[PairSentence]:

@@ -2,7 +2,7 @@
 
 Both read the mention store (SQLite) directly, in a few grouped queries: the timeline counts
 mentions and articles per period; co-mentions count, for every other actor, the articles and
-the sentences (`index/overview/sentences.py`) that name both. A title is a sentence of its own.
+the sentences (`index/sentences.py`) that name both. A title is a sentence of its own.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from index import precomputed
 from index.cancel import Check
 from index.overview.columns import Columns
-from index.overview.sentences import sentence_of, sentence_starts, sentences
 from index.records import FIELDS, MentionRef
+from index.sentences import sentence_of, sentence_starts, sentences
 from index.store import Store
 
 __all__ = [
@@ -149,13 +150,16 @@ def _chunks(ns: list[int]) -> Iterator[list[int]]:
 
 class _Sentences:
     """Each article's actors by sentence, as numbers (`actor << 16 | sentence`, the title
-    sentence 0), filled as co-mentions need articles and kept for one state of the index."""
+    sentence 0), read from the store (`index/precomputed.py`) as co-mentions need articles,
+    split from the text where nothing trusted is stored, and kept for one state of the index.
+    Actors are numbered as the store numbers them, so that stored rows are used as read."""
 
     def __init__(self) -> None:
         self.key: object = None
         self.codes: dict[str, int] = {}
         self.names: list[str] = []
         self.articles: dict[int, tuple[str | None, array[int]]] = {}
+        self.stored: bool | None = None  # None: the store not looked at yet
 
     def reset(self, key: object) -> None:
         """Forget every article: the index changed (or nothing is to be kept)."""
@@ -169,10 +173,29 @@ class _Sentences:
             self.names.append(entity_id)
         return found
 
-    def fill(self, store: Store, ns: list[int], check: Check | None) -> None:
-        """Split the articles of `ns` not yet known into sentences and place their mentions."""
+    def fill(self, store: Store, ns: list[int], check: Check | None) -> int:
+        """Place the mentions of the articles of `ns` not yet known: from the store, else
+        split from the text; how many were split from the text."""
+        missing = [n for n in ns if n not in self.articles]
+        if not missing:
+            return 0
+        if self.stored is None:
+            self.stored = precomputed.trusted(store.db)
+            if self.stored:
+                self.names = precomputed.actor_ids(store.db)
+                self.codes = {e: c for c, e in enumerate(self.names) if e}
+        if self.stored:
+            if check is not None:
+                check()
+            found = precomputed.sentence_actors(store.db, missing, self.names)
+            self.articles.update(found)
+            missing = [n for n in missing if n not in found]
+        self._split(store, missing, check)
+        return len(missing)
+
+    def _split(self, store: Store, ns: list[int], check: Check | None) -> None:
         body_field = FIELDS.index("body")
-        for chunk in _chunks([n for n in ns if n not in self.articles]):
+        for chunk in _chunks(ns):
             if check is not None:
                 check()
             marks = ",".join("?" * len(chunk))
@@ -205,17 +228,27 @@ _SENTENCES_LOCK = threading.Lock()
 
 
 def comentions(
-    store: Store, entity_id: str, check: Check | None = None, key: object = None
+    store: Store,
+    entity_id: str,
+    check: Check | None = None,
+    key: object = None,
+    notices: list[str] | None = None,
 ) -> list[CoMention]:
     """Every actor mentioned in an article with `entity_id`, with the sentences and articles
     that name both, most sentences first (then most articles, then id). `key` names the
-    state of the index: articles already split for that state are not split again."""
+    state of the index: articles already placed for that state are not placed again. What
+    had to be split from the text for want of a trusted stored row is said in `notices`."""
     ns = _articles_with(store, entity_id)
     with _SENTENCES_LOCK:
         cache = _SENTENCES
         if key is None or cache.key != key:
             cache.reset(key)
-        cache.fill(store, ns, check)
+        split = cache.fill(store, ns, check)
+        if split and notices is not None:
+            notices.append(
+                f"the stored sentences of {split} article(s) were missing or unreadable: "
+                "split from the text (the next update stores them again)"
+            )
         me = cache.code(entity_id)
         names = cache.names
         articles = cache.articles

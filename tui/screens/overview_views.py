@@ -32,6 +32,14 @@ def _name(engine: Engine, entity_id: str) -> str:
     return entity.name if entity else entity_id
 
 
+def _said(view: Overview) -> str:
+    """What the overview worked out from the text for want of stored data (said once), as
+    the end of a title."""
+    notices = list(dict.fromkeys(view.notices))
+    view.notices.clear()
+    return "".join(f" · {notice}" for notice in notices)
+
+
 def comentions_view(engine: Engine, view: Overview, entity_id: str) -> TableScreen[str]:
     """The actors mentioned with `entity_id`; chosen: the other actor's id."""
     name = _name(engine, entity_id)
@@ -55,7 +63,7 @@ def comentions_view(engine: Engine, view: Overview, entity_id: str) -> TableScre
             f"Mentioned with {name}: {len(found):,} actors · same sentence, same article · "
             "Enter lists the sentences naming both"
         )
-        return rows, visible(title), None
+        return rows, visible(title + _said(view)), None
 
     columns: list[tuple[str, int | None]] = [
         ("Actor", 36),
@@ -116,7 +124,7 @@ def keyness_view(engine: Engine, view: Overview, results: ResultSet) -> TableScr
             f"What sets these {results.total:,} results apart (of {results.columns.articles:,}): "
             "log-likelihood G2 over articles · Enter adds it to the query"
         )
-        return rows, title, None
+        return rows, visible(title + _said(view)), None
 
     columns: list[tuple[str, int | None]] = [
         ("G2", 9),

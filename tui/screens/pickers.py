@@ -1,20 +1,27 @@
 """Pickers and prompts of the workbench: the history, the saved searches, a name or a note.
 
 `ListPicker` is the actor picker's look and keys over any list of (id, text): type to
-filter (words, any case, in any order), Enter chooses, Escape closes. Long lists show their
-newest `SHOWN` matches and say how many more there are (type to narrow): nothing hidden
-without saying so. `Prompt` asks for one or more lines of text.
+filter (words, any case, in any order), Enter chooses, Escape closes. The list holds `PAGE`
+options at a time and adds the next page as the highlight nears its end, so a long list
+costs no more to open than a short one, and every match can be reached by moving down; the
+note under it says how many match and how many are shown: nothing hidden without saying so.
+A picker can open on the first page of a long list and read the rest (`rest`) in a worker
+once it is drawn: until then the note says so, and a filter typed meanwhile is applied
+again to the whole list when it arrives. `history_picker` opens the history that way.
+`Prompt` asks for one or more lines of text.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,13 +30,35 @@ from tui.screens.actor_picker import ActorPicker
 from tui.text import safe, visible
 from tui.widgets.search_bar import InOrderInput
 
-__all__ = ["SHOWN", "ListPicker", "Prompt"]
+if TYPE_CHECKING:
+    from userdata.history import Entry, History
 
-SHOWN = 300
+__all__ = ["PAGE", "ListPicker", "Prompt", "history_picker"]
+
+# Options added to the list at a time (the first page is what opening the picker draws).
+PAGE = 50
+
+Folded = list[tuple[str, str, str]]  # (id, text, text lowercased)
+
+
+def _folded(items: list[tuple[str, str]]) -> Folded:
+    # Lowercased once: filtering 10,000 entries is then a substring test each.
+    return [(item_id, text, text.lower()) for item_id, text in items]
+
+
+class _RestRead(Message):
+    """The whole list, read after the first page was drawn."""
+
+    def __init__(self, folded: Folded) -> None:
+        super().__init__()
+        self.folded = folded
 
 
 class ListPicker(ActorPicker):
-    """Choose one item of a long list (newest first); dismissed with its id (None: closed)."""
+    """Choose one item of a long list (newest first); dismissed with its id (None: closed).
+
+    `rest`, when given, reads the whole list (`items` then being its first page), in a
+    worker once the picker is drawn."""
 
     DEFAULT_CSS = """
     ListPicker > Vertical { width: 110; }
@@ -37,11 +66,19 @@ class ListPicker(ActorPicker):
     ListPicker #picker-more { padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, items: list[tuple[str, str]], title: str) -> None:
+    def __init__(
+        self,
+        items: list[tuple[str, str]],
+        title: str,
+        rest: Callable[[], list[tuple[str, str]]] | None = None,
+    ) -> None:
         super().__init__(items, title)
-        # Lowercased once: filtering 10,000 entries is then a substring test each.
-        self._folded = [(item_id, text, text.lower()) for item_id, text in items]
-        self.found: list[str] = []
+        self._folded = _folded(items)
+        self._rest = rest
+        self.complete = rest is None  # the whole list is here
+        self.found: list[str] = []  # the ids of every match, shown or not
+        self._matches: list[tuple[str, str]] = []  # (id, text) of every match
+        self._noted = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -50,24 +87,91 @@ class ListPicker(ActorPicker):
             yield OptionList(id="picker-actors")
             yield Static(id="picker-more")
 
-    def _show(self, text: str) -> None:
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self._rest is not None:
+            # After the first frame: reading the rest never delays the picker's drawing.
+            self.call_after_refresh(self._read_rest, self._rest)
+
+    @work(thread=True, exclusive=True, group="picker-rest", exit_on_error=False)
+    def _read_rest(self, rest: Callable[[], list[tuple[str, str]]]) -> None:
+        self.post_message(_RestRead(_folded(rest())))
+
+    @on(_RestRead)
+    def _rest_read(self, message: _RestRead) -> None:
+        self._folded = message.folded
+        self.complete = True
+        text = self.query_one("#picker-filter", Input).value
+        matches = self._matching(text)
+        shown = self.options.option_count
+        if [item_id for item_id, _ in matches[:shown]] == self.found[:shown]:
+            # The options drawn stay (and the highlight where it is); only the count grows.
+            self._matches, self.found = matches, [item_id for item_id, _ in matches]
+            self._note()
+            return
+        highlighted = self.options.highlighted
+        keep = self.found[highlighted] if highlighted is not None else None
+        self._show(text)
+        if keep in self.found[: self.options.option_count]:
+            self.options.highlighted = self.found.index(keep)
+
+    def _matching(self, text: str) -> list[tuple[str, str]]:
         words = text.lower().split()
-        found = [
+        return [
             (item_id, shown)
             for item_id, shown, folded in self._folded
             if all(word in folded for word in words)
         ]
-        self.found = [item_id for item_id, _ in found]  # every match, shown or not
+
+    def _show(self, text: str) -> None:
+        self._matches = self._matching(text)
+        self.found = [item_id for item_id, _ in self._matches]
         self.options.clear_options()
-        self.options.add_options(
-            [Option(Content(visible(shown)), id=item_id) for item_id, shown in found[:SHOWN]]
-        )
-        if found:
+        self._add_page()
+        if self._matches:
             self.options.highlighted = 0
-        more = len(found) - SHOWN
-        note = f"{more:,} more: type to narrow" if more > 0 else f"{len(found):,} shown"
-        if self.is_mounted:
+
+    def _add_page(self) -> None:
+        shown = self.options.option_count
+        page = self._matches[shown : shown + PAGE]
+        if page:
+            self.options.add_options(
+                [Option(Content(visible(text)), id=item_id) for item_id, text in page]
+            )
+        self._note()
+
+    def _note(self) -> None:
+        shown, found = self.options.option_count, len(self._matches)
+        if not self.complete:
+            note = f"{shown:,} shown; reading the rest…"
+        elif found > shown:
+            note = f"{shown:,} of {found:,} shown: move down for more, or type to narrow"
+        else:
+            note = f"{found:,} shown"
+        if self.is_mounted and note != self._noted:
+            self._noted = note  # unchanged, it is not updated: an update lays the screen out again
             self.query_one("#picker-more", Static).update(safe(note))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        # The next page, before the highlight reaches the end of the one shown.
+        if event.option_index >= self.options.option_count - PAGE // 2:
+            self._add_page()
+
+
+def history_picker(history: History) -> ListPicker:
+    """The history, newest first: its first page read and drawn at once, the rest (for the
+    filter and for moving down) read in a worker once the picker is drawn."""
+
+    def line(entry: Entry) -> tuple[str, str]:
+        return str(entry.id), f"{entry.at[:16].replace('T', ' ')}  {entry.text}"
+
+    first = [line(entry) for entry in history.entries(limit=PAGE)]
+    title = f"History ({history.count():,})"
+    if len(first) < PAGE:
+        return ListPicker(first, title)
+    return ListPicker(first, title, rest=lambda: [line(entry) for entry in history.entries()])
 
 
 class Prompt(ModalScreen[list[str] | None]):

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["WorkbenchReader"]
 
-# How much of the history the trail walks back through (the picker reads all of it).
+# How much of the history the trail walks back through (the picker reaches all of it).
 TRAIL = 500
 
 
@@ -309,16 +309,16 @@ class WorkbenchReader(SearchingReader):
         if self.workbench is None:
             self.say("The history is still opening.", 2)
             return
-        from tui.screens.pickers import ListPicker
+        from tui.screens.pickers import history_picker
 
-        entries = {str(e.id): e for e in self.workbench.history.entries()}
-        items = [(key, f"{e.at[:16].replace('T', ' ')}  {e.text}") for key, e in entries.items()]
+        history = self.workbench.history
 
         def chosen(key: str | None) -> None:
-            if key is not None:
-                self.replay(entries[key])
+            entry = history.entry(int(key)) if key is not None else None
+            if entry is not None:
+                self.replay(entry)
 
-        self.app.push_screen(ListPicker(items, f"History ({len(items):,})"), chosen)
+        self.app.push_screen(history_picker(history), chosen)
 
     # --- saved searches ---------------------------------------------------------------------
 
