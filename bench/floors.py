@@ -92,5 +92,12 @@ FLOORS: tuple[Floor, ...] = (
     Floor(
         "export_memory", "export peak memory, 20,000+ / a tenth as many", "ratio", "", 1.2, "≤", 15
     ),
+    Floor(
+        "scale_build_wall", "full build at 57k, wall, afreader / plain", "ratio", "", 1.1, "≤", 19
+    ),
+    Floor("scale_build_cpu", "full build at 57k, CPU, afreader / plain", "ratio", "", 1.1, "≤", 19),
+    Floor("scale_cpu_exponent", "build CPU exponent, 57k to 171k", "slope", "", 1.1, "≤", 19),
+    Floor("scale_query_growth", "query p95 at 171k / at 57k, worst kind", "max", "x", 2, "≤", 19),
+    Floor("scale_phrase_171k", "phrase query at 171k", "p95", "ms", 100, "≤", 19),
 )
 FLOOR = {floor.key: floor for floor in FLOORS}

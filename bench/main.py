@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench [--corpus PATH] [--work DIR] [--repeat N] [--skip-build]
                               [--only SECTION[,SECTION...]] [--out FILE]
+                              [--scale [--scale-sizes N,N,...] [--scale-fresh]
+                              [--scale-builds-only]]
     (or .venv/bin/python bench/run.py ...)
 
 Sections (run in this order; each stands alone given the indexes of `build`; one module each):
@@ -20,6 +22,8 @@ Sections (run in this order; each stands alone given the indexes of `build`; one
     cancel       a first fuzzy ~2 term in a new process; slow searches stopped by a newer keystroke
     overview     histogram and facets after the results; timeline, co-mentions, matrix, keyness
     workbench    history picker (10,000 entries), saved searches' new-since, CSV export
+    scale        only with --scale (or --only scale): builds and queries at 20k, 57k and 171k
+                 articles, afreader and plain Whoosh, and the growth exponents (long; resumable)
 
 Results: a markdown table on stdout (the floors are `bench/floors.py`), progress on stderr,
 everything in a JSON file (default <work>/results.json; results of sections not run this time
@@ -58,6 +62,7 @@ from bench.mentions import section_mentions
 from bench.overview import section_overview
 from bench.queries import section_queries
 from bench.report import table
+from bench.scale import scale_table, section_scale
 from bench.workbench import section_workbench
 
 SECTIONS = (
@@ -77,7 +82,10 @@ SECTIONS = (
     "overview",
     "curation",
     "workbench",
+    "scale",
 )
+# Run only when asked for by name (--scale or --only scale): it takes half an hour or more.
+ON_REQUEST = ("scale",)
 
 
 def machine() -> dict[str, Any]:
@@ -131,6 +139,7 @@ RUNNERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "overview": section_overview,
     "curation": section_curation,
     "workbench": section_workbench,
+    "scale": section_scale,
 }
 
 
@@ -162,6 +171,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the queries section's kinds to run (default all)",
     )
     parser.add_argument("--out", type=Path, help="the JSON results (default <work>/results.json)")
+    parser.add_argument(
+        "--scale", action="store_true", help="run the scale section (alone unless --only adds more)"
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        type=lambda text: [int(n) for n in text.split(",") if n],
+        default=None,
+        metavar="N,N,...",
+        help="corpus sizes for --scale (default 20000,57110,171330)",
+    )
+    parser.add_argument(
+        "--scale-builds-only", action="store_true", help="--scale without the query steps"
+    )
+    parser.add_argument(
+        "--scale-fresh", action="store_true", help="forget the steps an earlier --scale measured"
+    )
     parser.add_argument(
         "--child",
         choices=("plain-build", "plain-stored-build", "afreader-build"),
@@ -196,11 +221,13 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: --work must not be inside the repository", file=sys.stderr)
         return 2
     only = [s for item in args.only for s in item.split(",") if s]
+    if args.scale and "scale" not in only:
+        only.append("scale")
     unknown = [s for s in only if s not in SECTIONS]
     if unknown:
         print(f"bench: unknown section(s) {unknown}; choose from {SECTIONS}", file=sys.stderr)
         return 2
-    chosen = [s for s in SECTIONS if (not only or s in only)]
+    chosen = [s for s in SECTIONS if (s in only if only else s not in ON_REQUEST)]
     if args.skip_build and "build" in chosen:
         chosen.remove("build")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -237,5 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     results["total_seconds"] = round(time.perf_counter() - STARTED, 1)
     out_path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(table(results))
+    scaled = sections.get("scale", {}).get("data")
+    if scaled:
+        print(scale_table(scaled))
     log(f"results in {out_path}; total {results['total_seconds']} s")
     return 0

@@ -404,6 +404,13 @@ def curation_rows(c: Data) -> list[Row]:
     ]
 
 
+def scale_rows(data: Data) -> list[Row]:
+    """The scale section's floors (`bench.scale`, imported when there is one to show)."""
+    from bench.scale import scale_rows as rows_of
+
+    return rows_of(data)
+
+
 def command_rows(c: Data) -> list[Row]:
     """`afreader search` as a whole new process, beside plain Whoosh's."""
     rows = []
@@ -446,6 +453,7 @@ ROWS: tuple[tuple[str, Callable[[Data], list[Row]]], ...] = (
     ("overview", overview_rows),
     ("curation", curation_rows),
     ("workbench", workbench_rows),
+    ("scale", scale_rows),
 )
 
 

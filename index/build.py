@@ -20,7 +20,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -43,7 +43,15 @@ from index.report import (
     UpdateReport,
 )
 from index.schema import document, make_schema
-from index.segments import KeepingStorage, doc_count, merge_policy, recorded, whoosh_files, writer
+from index.segments import (
+    KeepingStorage,
+    abandon,
+    doc_count,
+    merge_policy,
+    recorded,
+    whoosh_files,
+    writer,
+)
 from index.store import Store
 from index.sync import JSONL_END, Batch, CorpusSync
 
@@ -59,6 +67,11 @@ __all__ = [
 ]
 
 BATCH_SIZE = 5000
+# A build of many articles commits in about BULK_BATCHES batches of at most MAX_BATCH (fewer
+# commits: fewer waits for Whoosh's writer processes, and a dozen segments, which the tiered
+# merge policy of `index.segments` leaves unmerged); a killed build loses one batch at most.
+BULK_BATCHES = 6
+MAX_BATCH = 30000
 # A batch at least this large of new articles uses Whoosh's multi-process writer.
 BULK_MINIMUM = 1000
 UPDATE_LOCK = "update.lock"
@@ -85,7 +98,7 @@ class Indexer(CorpusSync):
         gazetteer: Gazetteer,
         matcher: EntityMatcher | None = None,
         procs: int = 1,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
     ) -> None:
         self.corpus = corpus
         self.kind = corpus_kind(corpus)
@@ -93,7 +106,7 @@ class Indexer(CorpusSync):
         self.gazetteer = gazetteer
         self._matcher = matcher
         self.procs = procs
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # articles per commit; None: `batch_limit` chooses
         self.fingerprint = gazetteer_fingerprint(gazetteer)
         self._scanned: dict[str, Problem] = {}
         self._ticker = Ticker(None)
@@ -104,6 +117,15 @@ class Indexer(CorpusSync):
         if self._matcher is None:
             self._matcher = EntityMatcher(self.gazetteer)
         return self._matcher
+
+    def batch_limit(self, total: int | None) -> int:
+        """Articles per commit: the size set, else BATCH_SIZE, or for a build of `total`
+        articles about BULK_BATCHES commits of at most MAX_BATCH."""
+        if self.batch_size is not None:
+            return self.batch_size
+        if total is None:
+            return BATCH_SIZE
+        return max(BATCH_SIZE, min(MAX_BATCH, -(-total // BULK_BATCHES)))
 
     # --- generations ----------------------------------------------------------------------
 
@@ -366,35 +388,14 @@ class Indexer(CorpusSync):
         ]
         articles = [a for a in batch.articles if hashes.get(a.id) != a.content_hash]
         ticker.pending = len(articles)  # the unchanged ones are done
-        extracted = []
-        if articles or removed:
-            fresh = not removed and all(a.id not in hashes for a in articles)
-            bulk = fresh and len(articles) >= BULK_MINIMUM
-            adding = writer(ix, self.procs if bulk else 1)
-            try:
-                for aid in removed:
-                    adding.delete_by_term("id", aid)
-                for article in articles:
-                    found = self.matcher.find(article.title, article.body, article.published)
-                    mentions = curated(self.gazetteer, article.id, found)
-                    extracted.append((article, mentions))
-                    fields = document(article, {m.entity_id for m in mentions})
-                    if fresh:
-                        adding.add_document(**fields)
-                    else:
-                        adding.update_document(**fields)
-                    ticker.written()
-                adding.commit(mergetype=merge_policy)
-            except BaseException:
-                adding.cancel()
-                raise
-        files = whoosh_files(ix) if articles or removed else None
-        with store.transaction() as db:
-            if files is not None:
-                Store.set_meta(db, "whoosh_files", GenerationMeta.files_record(files))
+        files = None
+        # The store's rows are written as the articles go to Whoosh's writer processes (the
+        # work overlaps theirs, and nothing piles up in memory), in one transaction that is
+        # committed only after Whoosh's commit: a kill before it leaves neither or Whoosh's
+        # alone, whose extra documents the next update drops (`_drop_orphans`).
+        with _batch_transaction(store) as db:
             for aid in removed:
                 Store.delete_article(db, aid)
-            Store.put_articles(db, extracted, batch.raw_hashes)
             Store.set_origins(db, batch.origins)
             for path, (size, mtime_ns), problems in batch.files:
                 Store.put_file(db, path, size, mtime_ns)
@@ -403,6 +404,29 @@ class Indexer(CorpusSync):
                 Store.forget_file(db, path)
             for key, value in batch.meta.items():
                 Store.set_meta(db, key, value)
+            if articles or removed:
+                fresh = not removed and all(a.id not in hashes for a in articles)
+                bulk = fresh and len(articles) >= BULK_MINIMUM
+                adding = writer(ix, self.procs if bulk else 1)
+                try:
+                    for aid in removed:
+                        adding.delete_by_term("id", aid)
+                    for article in articles:
+                        found = self.matcher.find(article.title, article.body, article.published)
+                        mentions = curated(self.gazetteer, article.id, found)
+                        Store.put_articles(db, [(article, mentions)], batch.raw_hashes)
+                        fields = document(article, {m.entity_id for m in mentions})
+                        if fresh:
+                            adding.add_document(**fields)
+                        else:
+                            adding.update_document(**fields)
+                        ticker.written()
+                    adding.commit(mergetype=merge_policy)
+                except BaseException:
+                    abandon(adding)
+                    raise
+                files = whoosh_files(ix)
+                Store.set_meta(db, "whoosh_files", GenerationMeta.files_record(files))
         ticker.pending = 0
         if files is not None:
             recorded(ix, files)
@@ -415,6 +439,22 @@ class Indexer(CorpusSync):
         for aid in removed:
             hashes.pop(aid, None)
         report.removed += len(removed)
+
+
+@contextlib.contextmanager
+def _batch_transaction(store: Store) -> Iterator[sqlite3.Connection]:
+    """A batch's transaction (`Store.transaction`), except that a failure SQLite has already
+    rolled back (a full disk met while the batch's rows were being written) is raised as it
+    is, not hidden by a rollback that finds no transaction."""
+    db = store.db
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _clear_way(path: Path) -> None:

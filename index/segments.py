@@ -1,4 +1,4 @@
-"""Whoosh's side of a build: the storage, writers, the files a commit leaves, merging.
+"""Whoosh's side of a build: the storage, writers, the files a commit leaves, merging (tiered).
 
 Every commit records the Whoosh files it left (sizes and times) in the store, so that damage
 to them is found from a few `stat` calls (`index.generation`).
@@ -6,6 +6,7 @@ to them is found from a few `stat` calls (`index.generation`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,24 +23,34 @@ from index.workers import SafeMpWriter
 
 __all__ = [
     "KeepingStorage",
+    "abandon",
+    "chosen_for_merging",
     "doc_count",
     "merge_policy",
     "recorded",
+    "tier",
     "whoosh_files",
     "writer",
 ]
 
 WRITER_TIMEOUT = 30.0
-# Merging segments costs more than indexing (Whoosh merges in one process: 26 s for 20,000
-# articles, indexed in 21 s with two): a build of up to about 100,000 articles never merges
-# what it has just written (each batch writes a segment per process). A small update writes a
-# small segment; past MAX_SMALL_SEGMENTS of those, a commit merges them (a fraction of a
-# second), with any segment more than half of whose articles were changed or removed since.
-# Past MAX_SEGMENTS in all (a larger build, or bulk additions again and again), the smallest
-# are merged until half as many remain.
+# Tiered merging, in the manner of Lucene's TieredMergePolicy. Merging costs more than
+# indexing (Whoosh merges in one process: 26 s for 20,000 articles that two processes indexed
+# in 21 s), so a segment is merged only with segments of about its size, a bounded number at a
+# time: each article is rewritten at most once per tier, and tiers are TIER_FACTOR times apart,
+# so the total work of merging grows with the articles times the (small) number of tiers.
+# A segment below SMALL_SEGMENT articles is tier 0 (a small update's); once MAX_SMALL_SEGMENTS
+# of those have piled up, a commit merges them all (a fraction of a second). Tier k > 0 holds
+# segments of SMALL_SEGMENT * TIER_FACTOR**(k-1) articles or more; once a tier holds
+# SEGMENTS_PER_TIER segments, its MERGE_AT_ONCE smallest are merged into one of the next tier.
+# A full build writes a dozen segments of about the same size (`index.build`: at most
+# BULK_BATCHES batches, two segments each), below SEGMENTS_PER_TIER: it merges nothing.
+# A segment more than half of whose articles were changed or removed is merged at once.
 SMALL_SEGMENT = 500
 MAX_SMALL_SEGMENTS = 8
-MAX_SEGMENTS = 40
+TIER_FACTOR = 10
+SEGMENTS_PER_TIER = 16
+MERGE_AT_ONCE = 8
 
 
 class KeepingStorage(FileStorage):
@@ -90,6 +101,19 @@ def writer(ix: whoosh_index.Index, procs: int) -> IndexWriter:
         raise IndexBusy("the search index is locked by another writer") from None
 
 
+def abandon(writer: IndexWriter) -> None:
+    """Cancel a writer whose work failed, and give its lock back even when cancelling fails
+    too: a commit that met a full disk leaves Whoosh's writer half closed, and its `cancel`
+    fails again before it unlocks (the next update would find the index locked for ever)."""
+    try:
+        with contextlib.suppress(Exception):  # the first failure is the one to report
+            writer.cancel()
+    finally:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
+
+
 def whoosh_files(ix: whoosh_index.Index) -> dict[str, tuple[int, int]]:
     """The sizes and modification times of the files the index's table of contents uses."""
     folder = Path(ix.storage.folder)
@@ -104,22 +128,34 @@ def whoosh_files(ix: whoosh_index.Index) -> dict[str, tuple[int, int]]:
     return found
 
 
-def merge_policy(writer: IndexWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy (see MAX_SEGMENTS): the segments the commit keeps as they are;
-    those it merges are added to `writer`.
+def tier(articles: int) -> int:
+    """The merge tier of a segment that holds `articles` (see SMALL_SEGMENT)."""
+    level, bound = 0, SMALL_SEGMENT
+    while articles >= bound:
+        level, bound = level + 1, bound * TIER_FACTOR
+    return level
 
-    Sizes count the articles a segment still holds; a segment more than half of whose
-    articles were changed or removed since is merged too (searches would go on reading them).
-    """
-    by_size = sorted(segments, key=lambda segment: segment.doc_count())
-    small = [segment for segment in by_size if segment.doc_count() < SMALL_SEGMENT]
-    hollow = [s for s in by_size if s.deleted_count() * 2 > s.doc_count_all()]
-    if len(segments) >= MAX_SEGMENTS:  # and the commit adds at least one
-        merged = by_size[: len(segments) - MAX_SEGMENTS // 2]
-    elif len(small) >= MAX_SMALL_SEGMENTS or hollow:
-        merged = [segment for segment in by_size if segment in small or segment in hollow]
-    else:
-        return segments
+
+def chosen_for_merging(sizes: list[tuple[int, int, int]]) -> list[int]:
+    """Which segments a commit merges, given each one's (articles kept, articles deleted,
+    articles in all): their positions in `sizes`. The tiered policy of the module notes."""
+    tiers: dict[int, list[int]] = {}
+    for position, (kept, _, _) in sorted(enumerate(sizes), key=lambda item: item[1][0]):
+        tiers.setdefault(tier(kept), []).append(position)
+    merged = [p for p, (_, deleted, total) in enumerate(sizes) if deleted * 2 > total]
+    for level, members in sorted(tiers.items()):
+        if level == 0 and len(members) >= MAX_SMALL_SEGMENTS:
+            merged += members
+        elif level > 0 and len(members) >= SEGMENTS_PER_TIER:
+            merged += members[:MERGE_AT_ONCE]  # the smallest of the tier
+    return sorted(set(merged))
+
+
+def merge_policy(writer: IndexWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy (see the module notes): the segments the commit keeps as they are;
+    those it merges are added to `writer`. Sizes count the articles a segment still holds."""
+    sizes = [(s.doc_count(), s.deleted_count(), s.doc_count_all()) for s in segments]
+    merged = [segments[position] for position in chosen_for_merging(sizes)]
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         try:

@@ -54,9 +54,12 @@ class CorpusSync:
 
     corpus: Path
     kind: str
-    batch_size: int
     _scanned: dict[str, Problem]
     _ticker: Ticker
+
+    def batch_limit(self, total: int | None) -> int:
+        """Articles per commit, for an update of `total` articles (None: not known)."""
+        raise NotImplementedError
 
     def _commit(
         self,
@@ -106,6 +109,7 @@ class CorpusSync:
         hashes = store.hashes()
         batch = Batch(removed=[aid for path in vanished for aid in by_origin.get(path, [])])
         batch.forgotten = vanished
+        limit = self.batch_limit(len(changed))
         for done, path in enumerate(changed, start=1):
             batch.removed += by_origin.get(path, [])
             problems: list[Problem] = []
@@ -128,7 +132,7 @@ class CorpusSync:
                 problems.extend(item.warnings)  # loaded, but something looks wrong
             batch.files.append((path, now[path], problems))
             ticker.step(done, len(changed), queued=len(batch.articles) > queued)
-            if len(batch.articles) >= self.batch_size:
+            if len(batch.articles) >= limit:
                 self._commit(ix, store, batch, hashes, report)
                 batch = Batch()
         self._commit(ix, store, batch, hashes, report)
@@ -200,6 +204,7 @@ class CorpusSync:
                 hashes = store.hashes()
                 seen_lines = store.raw_lines()
                 total = _count_lines(self.corpus) if not hashes else None
+            limit = self.batch_limit(total)
             for entry in lines:
                 if isinstance(entry, Problem):
                     problems.append(entry)
@@ -240,7 +245,7 @@ class CorpusSync:
                     # would be lost when this file's problems are rewritten: keep parsing such
                     # lines.
                     batch.raw_hashes[item.id] = digest
-                if len(batch.articles) >= self.batch_size:
+                if len(batch.articles) >= limit:
                     self._commit(ix, store, batch, hashes, report)
                     batch = Batch()
             end = lines.end
