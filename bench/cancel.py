@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.common import REPO, Context, Skip, log, open_engine, summary_ms
 from bench.floors import FLOOR
+from bench.rows import row
 
 FIRST_FUZZY = "goverment~2"
 # The next keystroke arrives this long after the search started (a fast typist's gap is
@@ -114,8 +115,6 @@ def section_cancel(ctx: Context) -> dict[str, Any]:
 
 def cancel_rows(c: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """The first fuzzy term, and searches stopped by a newer keystroke."""
-    from bench.report import row  # the report imports this module
-
     fuzzy, stop = FLOOR["fuzzy_first"], FLOOR["cancel"]
     rows = [
         row(

@@ -32,6 +32,7 @@ from bench.build import run_child
 from bench.common import Context, iter_records, log
 from bench.floors import FLOOR
 from bench.queryset import make_queries, time_queries
+from bench.rows import row
 
 DEFAULT_SIZES = (20000, 57110, 171330)
 AFREADER_KINDS = ("term", "terms", "phrase", "wildcard", "actor", "date")
@@ -269,8 +270,6 @@ def growth(sizes: list[int], per_size: dict[str, dict[str, Any]]) -> dict[str, A
 
 def scale_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """The floors the scale section checks (rows of the report's floors table)."""
-    from bench.report import row
-
     rows = []
     per_size, grown = data["per_size"], data["growth"]
     at57 = per_size.get("57k")
