@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -14,8 +10,8 @@ import pytest
 
 from corpus import Article, Gazetteer, PartialDate
 from index.explain import explain_article, explain_mention
+from tests.command import AFREADER, afreader
 
-AFREADER = shutil.which("afreader", path=str(Path(sys.executable).parent))
 WriteJsonl = Callable[[Path, Iterable[dict[str, object] | str]], Path]
 
 BODY = (
@@ -73,19 +69,6 @@ def test_only_the_entities_asked_for(bundled_gazetteer: Gazetteer) -> None:
     ]
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    assert AFREADER is not None
-    return subprocess.run(
-        [AFREADER, *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "error::SyntaxWarning"},
-        check=False,
-    )
-
-
 @pytest.mark.skipif(AFREADER is None, reason="the afreader command is not installed")
 def test_the_command_line_explains(tmp_path: Path, write_jsonl: WriteJsonl) -> None:
     record: dict[str, object] = {
@@ -96,7 +79,7 @@ def test_the_command_line_explains(tmp_path: Path, write_jsonl: WriteJsonl) -> N
     }
     corpus = write_jsonl(tmp_path / "news.jsonl", [record])
     common = ("--corpus", corpus, "--index-dir", tmp_path / "ix")
-    result = run(*common, "mentions", "zabihullah-mujahid", "--explain")
+    result = afreader(*common, "mentions", "zabihullah-mujahid", "--explain")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 4
@@ -105,7 +88,7 @@ def test_the_command_line_explains(tmp_path: Path, write_jsonl: WriteJsonl) -> N
     assert "[Mujahid]" in lines[2]
     assert "why: the same article's reference to 'Zabihullah Mujahid'" in lines[3]
 
-    result = run(*common, "mentions", "ahmad-shah-massoud", "--explain", "--json")
+    result = afreader(*common, "mentions", "ahmad-shah-massoud", "--explain", "--json")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     linked = [r for r in records if "left_out" not in r]

@@ -6,10 +6,7 @@ answers are worked out from the text, with a message) and is written again by th
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -22,13 +19,13 @@ from index.generation import Generation
 from index.overview import Overview
 from index.precomputed import WORD
 from index.sentences import sentence_of, sentences
+from tests.command import AFREADER, afreader
 from tests.election import write_election
 from userdata.curation import Curator
 from userdata.overlays import load_for
 
 DOSTUM, NOOR = "abdul-rashid-dostum", "atta-mohammad-noor"
 QUERIES = ["alliance", "Taliban", "Dostum OR Panjshir", "north -Kabul"]
-AFREADER = shutil.which("afreader", path=str(Path(sys.executable).parent))
 
 
 # --- the answers worked out from the text, by hand ---------------------------------------------
@@ -173,23 +170,12 @@ def test_after_a_curation(tmp_path: Path) -> None:
 # --- a stale or damaged store ------------------------------------------------------------------
 
 
-def run(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert AFREADER is not None
-    return subprocess.run(
-        [AFREADER, *args, "--index-dir", str(index_dir)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
 def answers(index_dir: Path) -> tuple[list[Any], list[Any], str]:
     """Co-mentions of Dostum and keyness of `alliance` in a new process, and what it said."""
     said = ""
     found = []
     for args in (("comentions", DOSTUM), ("keyness", "alliance")):
-        done = run(index_dir, *args, "--json")
+        done = afreader(*args, "--json", index_dir=index_dir)
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         said += done.stderr

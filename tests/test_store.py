@@ -4,12 +4,8 @@ older layout built again (never read as the new one), said once."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +14,7 @@ import pytest
 from corpus import Article, load_corpus
 from index import Engine, compress
 from index.store import SCHEMA_VERSION, Store
-
-AFREADER = shutil.which("afreader", path=str(Path(sys.executable).parent))
+from tests.command import AFREADER, afreader
 
 # The store's layout before bodies were compressed (schema 3): what an older afreader wrote.
 STORE_V3 = """
@@ -126,19 +121,6 @@ def test_a_small_store_keeps_plain_frames(tmp_path: Path) -> None:
     with connect(path) as db:
         assert db.execute("SELECT count(*) FROM dictionaries").fetchone() == (0,)
     assert store.article(few[-1].id).article.body == few[-1].body  # type: ignore[union-attr]
-
-
-def afreader(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    assert AFREADER is not None
-    return subprocess.run(
-        [AFREADER, *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env={**os.environ},
-        check=False,
-    )
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
