@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,7 @@ from typing import Any
 import pytest
 
 from corpus import Article, load_corpus
-
-AFREADER = shutil.which("afreader", path=str(Path(sys.executable).parent))
+from tests.command import AFREADER, afreader
 
 pytestmark = pytest.mark.skipif(AFREADER is None, reason="the afreader command is not installed")
 
@@ -48,20 +45,6 @@ MENTION_KEYS = [
     "right",
 ]
 ENTITY_KEYS = ["id", "name", "type", "aliases", "mentions", "articles"]
-
-
-def afreader(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed command (stdout is not a terminal, so no progress bar is drawn)."""
-    assert AFREADER is not None
-    return subprocess.run(
-        [AFREADER, *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "error::SyntaxWarning"},
-        check=False,
-    )
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:

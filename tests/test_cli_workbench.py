@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_cli import AFREADER, afreader, json_lines
+from tests.command import AFREADER, afreader
+from tests.test_cli import json_lines
 from userdata.keys import corpus_key
 from userdata.workbench import open_workbench
 
