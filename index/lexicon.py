@@ -22,8 +22,9 @@ import threading
 import zlib
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["FREQUENCY_FIELDS", "FUZZY_FIELDS", "Lexicons", "words_folder"]
 
@@ -37,6 +38,8 @@ FREQUENCY_SUFFIX = ".df"
 KEPT = 64
 SEPARATOR = "\n"
 SUFFIX = ".words"
+
+_T = TypeVar("_T")
 
 
 def words_folder(generation_path: Path) -> Path:
@@ -56,47 +59,57 @@ class Lexicons:
 
     def words(self, reader: Any, field: str) -> list[str]:
         """The words of `field` in `reader`'s segment, in the term index's order."""
-        segment = reader.segment()
-        if segment is None:  # an empty index's reader: nothing to keep
-            return [reader.schema[field].from_bytes(b) for b in reader.lexicon(field)]
-        key = (segment.segment_id(), field)
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-                return kept
-        words = self._read(*key)
-        if words is None:
-            decode = reader.schema[field].from_bytes
-            words = [decode(btext) for btext in reader.lexicon(field)]
-            self._write(*key, words)
-        with self._lock:
-            self._kept[key] = words
-            while len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
-        return words
+        decode = reader.schema[field].from_bytes
+        return self._lookup(
+            self._kept,
+            reader,
+            field,
+            lambda: [decode(btext) for btext in reader.lexicon(field)],
+            self._read,
+            self._write,
+        )
 
     def frequencies(self, reader: Any, field: str) -> array[int]:
         """How many documents of `reader`'s segment hold each word of `words(reader, field)`,
         in the same order (deleted documents included, as Whoosh counts them)."""
+        return self._lookup(
+            self._counts,
+            reader,
+            field,
+            lambda: array("I", (info.doc_frequency() for _, info in reader.iter_field(field))),
+            self._read_counts,
+            self._write_counts,
+        )
+
+    def _lookup(
+        self,
+        kept: OrderedDict[tuple[str, str], _T],
+        reader: Any,
+        field: str,
+        compute: Callable[[], _T],
+        read: Callable[[str, str], _T | None],
+        write: Callable[[str, str, _T], None],
+    ) -> _T:
+        """What `kept` holds for the segment's field; else read from the folder; else worked
+        out from the index and written there. The most recently used KEPT stay in memory."""
         segment = reader.segment()
-        if segment is None:
-            return array("I", (info.doc_frequency() for _, info in reader.iter_field(field)))
+        if segment is None:  # an empty index's reader: nothing to keep
+            return compute()
         key = (segment.segment_id(), field)
         with self._lock:
-            kept = self._counts.get(key)
-            if kept is not None:
-                self._counts.move_to_end(key)
-                return kept
-        counts = self._read_counts(*key)
-        if counts is None:
-            counts = array("I", (info.doc_frequency() for _, info in reader.iter_field(field)))
-            self._write_counts(*key, counts)
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+                return found
+        value = read(*key)
+        if value is None:
+            value = compute()
+            write(*key, value)
         with self._lock:
-            self._counts[key] = counts
-            while len(self._counts) > KEPT:
-                self._counts.popitem(last=False)
-        return counts
+            kept[key] = value
+            while len(kept) > KEPT:
+                kept.popitem(last=False)
+        return value
 
     def prepare(self, ix: Any, fields: tuple[str, ...]) -> None:
         """Write the word lists of every segment of `ix` now (the end of a build), so that
