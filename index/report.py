@@ -86,6 +86,7 @@ class Ticker:
         self.read = 0  # articles (lines, files) read so far
         self.pending = 0  # of those, read into the batch being written, not written yet
         self._said_at = 0.0
+        self._said_done = -1  # what the last line said: a multiple of PROGRESS_EVERY once
 
     @property
     def done(self) -> int:
@@ -113,8 +114,13 @@ class Ticker:
 
     def _say(self) -> None:
         now = time.monotonic()
-        if self.done % PROGRESS_EVERY == 0 or now - self._said_at >= PROGRESS_SECONDS:
+        done = self.done
+        # `done` stays put while a batch is read (read and pending grow together): a multiple
+        # of PROGRESS_EVERY is said once, not once for every article read into the batch.
+        every = done % PROGRESS_EVERY == 0 and done != self._said_done
+        if every or now - self._said_at >= PROGRESS_SECONDS:
             self._said_at = now
+            self._said_done = done
             self.check()
             if self.progress is not None:
                 self.progress(BuildProgress("indexing", self.done, self.total, self.started))

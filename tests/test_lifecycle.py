@@ -18,6 +18,7 @@ from corpus import Gazetteer
 from index import BuildCancelled, BuildProgress, Engine, EngineError, Opened, open_index
 from index.build import UPDATE_LOCK
 from index.locks import ProcessLock
+from index.report import PROGRESS_EVERY, Ticker
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, object]]], Path]
 ARTICLES = 3000
@@ -54,6 +55,18 @@ def test_a_first_build_reports_small_steps_then_a_fresh_index_does_nothing(
     assert open_index(again, subprocess=in_subprocess) == Opened(None, (), None)
     assert again.search("marker2999").total == 1
     again.close()
+
+
+def test_a_batch_being_read_says_where_it_starts_once() -> None:
+    # Reading a batch leaves `done` where it was (read and pending grow together): a count
+    # that is a multiple of PROGRESS_EVERY is said once, not once for every article read.
+    steps: list[int] = []
+    ticker = Ticker(lambda step: steps.append(step.done))
+    for read in range(1, 2 * PROGRESS_EVERY + 1):
+        ticker.step(read, 2 * PROGRESS_EVERY, queued=True)
+    for _ in range(PROGRESS_EVERY):
+        ticker.written()
+    assert steps.count(0) == 1 and steps.count(PROGRESS_EVERY) == 1, steps
 
 
 @pytest.mark.parametrize("in_subprocess", [True, False], ids=["build process", "this process"])
