@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # the plain-Whoosh rerun, builds on a full disk), started first: the two workers then share
 # the short ones at the end instead of one waiting while the other runs a long test alone.
 LONGEST = (
-    "tests/test_faults.py::test_a_build_killed_twenty_times",
+    "tests/test_faults.py::test_a_build_killed_at_moments",
     "tests/test_hostile.py::test_hostile_folder",
     "tests/test_plain_whoosh.py::test_the_search_tests_pass",
     "tests/test_damage.py::test_random_damage",

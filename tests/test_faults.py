@@ -37,7 +37,10 @@ WORDS = [
 
 
 def corpus_of(
-    path: Path, count: int, write: Callable[[Path, Iterable[dict[str, object]]], Path]
+    path: Path,
+    count: int,
+    write: Callable[[Path, Iterable[dict[str, object]]], Path],
+    words: int = 120,
 ) -> Path:
     """A JSON Lines corpus of `count` generated articles (word i is in article i's title)."""
     rng = random.Random(7)
@@ -48,7 +51,7 @@ def corpus_of(
             "date": f"20{10 + i % 15:02d}-0{1 + i % 9}-1{i % 9}",
             "source": "Generated",
             "url": None,
-            "body": " ".join(rng.choice(WORDS) for _ in range(120)) + f" marker{i}",
+            "body": " ".join(rng.choice(WORDS) for _ in range(words)) + f" marker{i}",
         }
         for i in range(count)
     ]
@@ -65,11 +68,14 @@ def build_process(corpus: Path, root: Path, batch: int, **kwargs: object) -> sub
     )  # type: ignore[call-overload]
 
 
-def assert_consistent(corpus: Path, root: Path, most: int) -> None:
-    """The index as a reader sees it: opens, searches, no article twice, no phantom."""
+def assert_consistent(corpus: Path, root: Path, most: int) -> int:
+    """The index as a reader sees it: opens, searches, no article twice, no phantom.
+
+    Returns how many articles it holds (0 when nothing is committed yet).
+    """
     engine = Engine(corpus, root)
     if engine.indexer.current() is None:
-        return  # nothing committed yet: the next launch builds
+        return 0  # nothing committed yet: the next launch builds
     engine.reopen()
     count = engine.count()
     assert count <= most
@@ -78,43 +84,41 @@ def assert_consistent(corpus: Path, root: Path, most: int) -> None:
     ids = [article_id for article_id, _ in ranked_ids(engine, "marker1 OR alliance")]
     assert len(ids) == len(set(ids)), "an article was found twice"
     engine.close()
+    return count
 
 
-def test_a_build_killed_twenty_times_at_random_moments_always_recovers(
+def test_a_build_killed_at_moments_spread_over_it_always_recovers(
     tmp_path: Path, write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path]
 ) -> None:
-    # Each process is killed on its first, second or third progress line (a line at least
-    # every 250 articles or 0.1 s), whatever the speed of the machine: twenty kills cannot
-    # finish 12,000 articles.
-    total = 12_000
-    corpus = corpus_of(tmp_path / "news.jsonl", total, write_jsonl)
+    # Ten kills spread over the build, whatever the speed of the machine: the k-th process is
+    # killed once its progress lines (one every 250 articles or 0.1 s) pass a random point of
+    # the k-th tenth of the first 90% of the articles; a point already passed kills it as soon
+    # as it says how far it is. Kills so land before the first commit, in batches being
+    # written, in commits and merges, and the build is never left to finish.
+    total, rounds = 2000, 10
+    corpus = corpus_of(tmp_path / "news.jsonl", total, write_jsonl, words=40)
     root = tmp_path / "indexes"
-    rng = random.Random(20261122)
+    rng = random.Random(2026)  # its first point is in the first batch: killed before any commit
+    span = total * 9 // 10
     outcomes = []
-    for _ in range(20):
+    for k in range(rounds):
+        point = rng.randrange(k * span // rounds, (k + 1) * span // rounds)
         process = build_process(corpus, root, batch=100)
         assert process.stdout is not None
-        for _ in range(rng.randint(1, 3)):
-            if '"phase"' not in process.stdout.readline():
-                break  # the build ended (the assertion on the last count says so)
+        for line in process.stdout:
+            if '"phase"' not in line or json.loads(line)["done"] >= point:
+                break  # the point is passed (or the build ended: the last count says so)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert_consistent(corpus, root, total)
-        engine = Engine(corpus, root)
-        if engine.indexer.current() is None:
-            outcomes.append(0)
-        else:
-            engine.reopen()
-            outcomes.append(engine.count())
-        engine.close()
-    # Progress is kept between kills: the count never goes back.
+        outcomes.append(assert_consistent(corpus, root, total))
+    # Progress is kept between kills: the count never goes back, and it moved.
     assert outcomes == sorted(outcomes)
+    assert 0 < outcomes[-1] < total, f"no batch kept, or the build finished: {outcomes}"
     engine = Engine(corpus, root)
     report = engine.open()
-    assert outcomes[-1] < total, "the build finished before the last kill: make the corpus larger"
     assert report is not None and report.added == total - outcomes[-1]  # resumed, not restarted
     assert engine.count() == total
-    assert engine.search("marker11999").total == 1
+    assert engine.search(f"marker{total - 1}").total == 1
     with engine.searcher() as searcher:
         assert searcher.doc_count() == total  # no orphan left in Whoosh
 
