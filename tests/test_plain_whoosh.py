@@ -16,17 +16,20 @@ import pytest
 from index.plain import ENV_PLAIN_WHOOSH
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("tests/test_search.py", "tests/test_query.py", "tests/test_bounds.py")
+# Two runs of about the same length, which the suite's workers share; each runs on one core
+# (`-n 0`): the workers of the suite already take every core.
+MODULES = (("tests/test_search.py",), ("tests/test_query.py", "tests/test_bounds.py"))
 
 
 @pytest.mark.skipif(
     os.environ.get(ENV_PLAIN_WHOOSH, "").strip() not in ("", "0"),
     reason="already running with plain Whoosh",
 )
-def test_the_search_tests_pass_with_plain_whoosh(tmp_path: Path) -> None:
+@pytest.mark.parametrize("modules", MODULES, ids=["search", "query and bounds"])
+def test_the_search_tests_pass_with_plain_whoosh(tmp_path: Path, modules: tuple[str, ...]) -> None:
     env = {**os.environ, ENV_PLAIN_WHOOSH: "1"}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *MODULES],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *modules],
         cwd=ROOT,
         env=env,
         capture_output=True,
