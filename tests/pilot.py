@@ -11,7 +11,6 @@ from textual.worker import WorkerState
 
 from tui.app import AfreaderApp
 from tui.screens.reader import ReaderScreen
-from tui.widgets.search_bar import DEBOUNCE_SECONDS
 
 __all__ = [
     "SIZE",
@@ -43,7 +42,9 @@ async def settle(app: AfreaderApp, pilot: Pilot[None]) -> None:
             if not busy():
                 break
             await asyncio.sleep(0.005)
-        await pilot.pause()
+        # The messages the workers posted are handled (no wait for the process to idle), then,
+        # if no handler started another worker, a full pause lets what they scheduled land.
+        await pilot.pause(0)
         if not busy():
             await pilot.pause()
             if not busy():
@@ -51,10 +52,20 @@ async def settle(app: AfreaderApp, pilot: Pilot[None]) -> None:
 
 
 async def search(app: AfreaderApp, pilot: Pilot[None], query: str) -> ReaderScreen:
-    """Type a query the fast way (setting the value) and wait past the debounce."""
+    """Type a query the fast way (setting the value), wait for the debounce to fire, settle."""
     screen = reader(app)
-    screen.search_bar.input.value = query
-    await pilot.pause(DEBOUNCE_SECONDS + 0.1)
+    bar = screen.search_bar
+    before = bar.input.value
+    bar.input.value = query
+    if query != before:  # a change starts the debounce timer; wait for it to start and fire
+        for _ in range(400):
+            await pilot.pause(0)
+            if bar.pending:
+                break
+        for _ in range(400):
+            if not bar.pending:
+                break
+            await asyncio.sleep(0.01)
     await settle(app, pilot)
     return screen
 
