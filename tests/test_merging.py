@@ -14,7 +14,7 @@ import pytest
 
 from corpus import Gazetteer
 from index import Engine
-from index.build import BATCH_SIZE, BULK_BATCHES, MAX_BATCH, Indexer
+from index.build import BATCH_SIZE, BULK_BATCHES, BULK_MINIMUM, MAX_BATCH, Indexer
 from index.segments import (
     MAX_SMALL_SEGMENTS,
     SEGMENTS_PER_TIER,
@@ -150,15 +150,16 @@ def test_small_updates_are_merged_and_big_segments_left_alone(
 def test_the_build_is_the_same_whatever_the_parallelism(
     tmp_path: Path, bundled_gazetteer: Gazetteer
 ) -> None:
-    records = generated(2400, seed=2026)  # bulk batches: Whoosh's multi-process writer
-    one = build(tmp_path / "one", records, bundled_gazetteer, procs=1, batch_size=1200)
-    two = build(tmp_path / "two", records, bundled_gazetteer, procs=2, batch_size=1200)
+    # Two batches just large enough for Whoosh's multi-process writer (BULK_MINIMUM each).
+    records = generated(2 * BULK_MINIMUM, seed=2026)
+    one = build(tmp_path / "one", records, bundled_gazetteer, procs=1, batch_size=BULK_MINIMUM)
+    two = build(tmp_path / "two", records, bundled_gazetteer, procs=2, batch_size=BULK_MINIMUM)
     assert stored_ids(one) == stored_ids(two) == sorted(str(r["id"]) for r in records)
     rows = mention_rows(one)
     assert rows and rows == mention_rows(two)
-    assert one.count() == two.count() == 2400
+    assert one.count() == two.count() == len(records)
     for text in ("security forces", "Massoud", "Dostum and Noor", "oil OR drought"):
-        a, b = one.search(text, limit=2400), two.search(text, limit=2400)
+        a, b = one.search(text, limit=len(records)), two.search(text, limit=len(records))
         assert a.total == b.total > 0, text
         assert sorted(h.article.article.id for h in a.hits) == sorted(
             h.article.article.id for h in b.hits
