@@ -11,6 +11,7 @@ the same rankings, totals and highlights either way.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -255,6 +256,11 @@ class Engine(MentionsReader):
         with self._reading() as reading:
             yield reading.searcher
 
+    def reading(self) -> contextlib.AbstractContextManager[Reading]:
+        """A searcher and what is learnt through it, lent for the `with` block (for
+        `matching`, whose document numbers belong to that searcher)."""
+        return self._reading()
+
     @contextmanager
     def _reading(self) -> Iterator[Reading]:
         """A searcher and the field lengths read through it, lent for one search."""
@@ -399,26 +405,26 @@ class Engine(MentionsReader):
     @reads_index
     def matching(
         self,
-        searcher: Searcher,
+        reading: Reading,
         text: str,
         actor: str | None = None,
         cancelled: Cancelled | None = None,
     ) -> list[int]:
-        """Every document number, in `searcher`, of the articles a query matches (the whole
-        match set, as `count` counts it; an empty query: every article). For the overview's
-        counts (`index/overview/`), which map document numbers to their own columns."""
+        """Every document number, in `reading`'s searcher (from `reading()`), of the articles
+        a query matches (the whole match set, as `count` counts it; an empty query: every
+        article), ascending within each segment. For the overview's counts
+        (`index/overview/`), which map document numbers to their own columns."""
         check = checker(cancelled)
         if not text.strip() and actor is None:
-            return list(checked(searcher.reader().all_doc_ids(), check))
+            return list(checked(reading.searcher.reader().all_doc_ids(), check))
         compiled = self.compile(text) if text.strip() else None
         q, kwargs = self._whoosh_query(compiled, actor, "relevance")
-        q = self._answerer.prepare(q, budget_for(q, searcher, check, compiled))
-        matched = list(checked(searcher.docs_for_query(q), check))
-        allowed = kwargs.get("filter")
-        if allowed is None:
-            return matched
-        keep = set(checked(searcher.docs_for_query(allowed), check))
-        return [d for d in matched if d in keep]
+        q = self._answerer.prepare(q, budget_for(q, reading.searcher, check, compiled))
+        allow = kwargs.get("filter")
+        docs: list[int] = []
+        for segment in self._answerer.matches(reading, q, allow, check):
+            docs += segment
+        return docs
 
     @staticmethod
     def _whoosh_query(

@@ -177,16 +177,8 @@ def _matches(
     engine: Engine, reading: Reading, q: Any, allow: Any, check: Check | None
 ) -> Iterator[list[int]]:
     """Every matching document number, a segment's at a time, in no order: neither ranked
-    nor sorted (a count needs neither). The fast path scores block by block, faster than
-    walking Whoosh's matcher; plain Whoosh walks it."""
-    searcher = reading.searcher
-    allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
-    if isinstance(engine._answerer, FastPath):
-        for _, offset, scores in segment_scores(searcher, q, allowed, reading.lengths, check):
-            yield [d + offset for d in scores] if offset else list(scores)
-        return
-    matched = checked(searcher.docs_for_query(q), check)
-    yield [d for d in matched if allowed is None or d in allowed]
+    nor sorted (a count needs neither; see `Answerer.matches`)."""
+    return engine._answerer.matches(reading, q, allow, check)
 
 
 # Each reader's document numbers and the ids they hold (None: not read yet), filled as counts

@@ -9,6 +9,7 @@ has changed shape (another Whoosh release or fork); it uses Whoosh's public API 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from index.cancel import Check, Checks, SortingCollector
+from index.cancel import Check, Checks, SortingCollector, checked
 from index.expansion import Budget, bounded
 
 __all__ = ["ENV_PLAIN_WHOOSH", "Answerer", "PlainWhoosh", "Reading", "sorted_top"]
@@ -76,6 +77,13 @@ class Answerer(Protocol):
         (`reverse`: largest first; ties as Whoosh's sorting collector orders them), only among
         the documents `allow` matches, and how many documents match."""
 
+    def matches(
+        self, reading: Reading, q: wq.Query, allow: wq.Query | None, check: Check | None
+    ) -> Iterator[list[int]]:
+        """Every matching document number, a segment's at a time (ascending within it),
+        among the documents `allow` matches when given: neither ranked nor sorted (the
+        counts of the overview and of saved searches need neither)."""
+
 
 class _TopCollector(Checks, collectors.TopCollector):
     """Whoosh's top-N collector, with checks, scoring every match.
@@ -116,6 +124,18 @@ class PlainWhoosh:
         reading.searcher.search_with_collector(q, collector)
         top = [(docnum, score) for score, docnum in collector.results().top_n[: max(0, limit)]]
         return top, collector.count()
+
+    def matches(
+        self, reading: Reading, q: wq.Query, allow: wq.Query | None, check: Check | None
+    ) -> Iterator[list[int]]:
+        """Whoosh's matcher walked over the whole index."""
+        searcher = reading.searcher
+        matched = checked(searcher.docs_for_query(q), check)
+        if allow is None:
+            yield list(matched)
+            return
+        allowed = set(checked(searcher.docs_for_query(allow), check))
+        yield [d for d in matched if d in allowed]
 
     def sort_by(
         self,

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from index import cooccurrence
 from index.records import Mention
 
 __all__ = [
@@ -45,12 +46,14 @@ __all__ = [
     "put_places",
     "repair",
     "sentence_actors",
+    "sentence_actors_of",
     "signature",
     "stems_of",
     "trusted",
 ]
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS actor_codes (code INTEGER PRIMARY KEY, entity TEXT UNIQUE NOT NULL);
 CREATE TABLE IF NOT EXISTS sentence_actors (
     article INTEGER PRIMARY KEY, year TEXT, places BLOB NOT NULL
@@ -58,6 +61,8 @@ CREATE TABLE IF NOT EXISTS sentence_actors (
 CREATE TABLE IF NOT EXISTS words (code INTEGER PRIMARY KEY, word TEXT UNIQUE NOT NULL, stem TEXT);
 CREATE TABLE IF NOT EXISTS article_words (article INTEGER PRIMARY KEY, codes BLOB NOT NULL);
 """
+    + cooccurrence.SCHEMA
+)
 # The version of what is stored, and the meta key its signature is kept under.
 FORMAT = "1"
 SIGNATURE_KEY = "precomputed"
@@ -108,15 +113,58 @@ def put(db: sqlite3.Connection, items: Sequence[Written]) -> None:
 
 
 def put_places(db: sqlite3.Connection, items: Sequence[Written]) -> None:
-    """Store (or replace) the actors by sentence of articles whose mentions were written."""
+    """Store (or replace) the actors by sentence of articles whose mentions were written,
+    and keep the co-mention sums with them (`index/cooccurrence.py`)."""
     codes = _actor_codes(db, {m.entity_id for *_, mentions in items for m in mentions})
+    keeping = _keeping(db)
+    sums: cooccurrence.Sums = {}
+    if keeping:
+        keeping = _take_away(db, [n for n, *_ in items], sums)
     rows = []
     for n, published, body, mentions in items:
         if any(codes[m.entity_id] > _MAX_ACTOR for m in mentions):
-            continue  # cannot be numbered: read from the text (no row)
+            # Cannot be numbered: no row (read from the text), and no sums to keep.
+            db.execute("DELETE FROM sentence_actors WHERE article = ?", (n,))
+            keeping = False
+            continue
         year = published[:4] if published else None
-        rows.append((n, year, places(body, mentions, codes).tobytes()))
+        placed = places(body, mentions, codes)
+        rows.append((n, year, placed.tobytes()))
+        cooccurrence.contribution(year, placed, sums)
     db.executemany("INSERT OR REPLACE INTO sentence_actors VALUES (?, ?, ?)", rows)
+    if keeping:
+        cooccurrence.change(db, sums)
+    else:
+        cooccurrence.stale(db)
+
+
+def _keeping(db: sqlite3.Connection) -> bool:
+    """Whether the co-mention sums are kept with the rows: they were, or the store has
+    neither rows nor sums yet (a new store, or one emptied to be written again)."""
+    if cooccurrence.fresh(db, signature()):
+        return True
+    empty = (
+        "SELECT (SELECT 1 FROM sentence_actors LIMIT 1), (SELECT 1 FROM comention_counts LIMIT 1)"
+    )
+    if db.execute(empty).fetchone() == (None, None):
+        cooccurrence.mark_fresh(db, signature())
+        return True
+    return False
+
+
+def _take_away(db: sqlite3.Connection, ns: Sequence[int], sums: cooccurrence.Sums) -> bool:
+    """Take from `sums` what the stored rows of `ns` add; False when one cannot be read (the
+    sums then cannot be kept)."""
+    top = len(actor_ids(db))
+    for chunk in _chunks(ns):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT year, places FROM sentence_actors WHERE article IN ({marks})"
+        for year, blob in db.execute(sql, chunk):
+            placed = _readable(blob, top)
+            if placed is None:
+                return False
+            cooccurrence.contribution(year if isinstance(year, str) else None, placed, sums, -1)
+    return True
 
 
 def places(body: str, mentions: Sequence[Mention], codes: Mapping[str, int]) -> array[int]:
@@ -138,7 +186,14 @@ def places(body: str, mentions: Sequence[Mention], codes: Mapping[str, int]) -> 
 
 
 def forget(db: sqlite3.Connection, article_n: int) -> None:
-    """Forget what was stored for an article that is removed."""
+    """Forget what was stored for an article that is removed (and what it added to the
+    co-mention sums)."""
+    if cooccurrence.fresh(db, signature()):
+        sums: cooccurrence.Sums = {}
+        if _take_away(db, [article_n], sums):
+            cooccurrence.change(db, sums)
+        else:
+            cooccurrence.stale(db)
     db.execute("DELETE FROM sentence_actors WHERE article = ?", (article_n,))
     db.execute("DELETE FROM article_words WHERE article = ?", (article_n,))
 
@@ -251,12 +306,41 @@ def sentence_actors(
             f"SELECT article, year, places FROM sentence_actors WHERE article IN ({marks})", chunk
         )
         for n, year, blob in rows:
-            placed = _decode(blob)
-            # Sorted: the first and last value bound every actor code (codes are never reused).
-            if placed is None or (placed and not 0 < placed[0] >> 16 <= placed[-1] >> 16 < top):
-                continue
-            found[n] = (year if isinstance(year, str) else None, placed)
+            placed = _readable(blob, top)
+            if placed is not None:
+                found[n] = (year if isinstance(year, str) else None, placed)
     return found
+
+
+def sentence_actors_of(
+    db: sqlite3.Connection, entity_id: str, ids: Sequence[str]
+) -> tuple[dict[int, tuple[str | None, array[int]]], list[int]]:
+    """The stored actors by sentence of every article that mentions `entity_id` (as
+    `sentence_actors`), read in one query; and the articles that mention it with no
+    readable row."""
+    rows = db.execute(
+        "SELECT m.article, s.year, s.places FROM (SELECT DISTINCT article FROM mentions "
+        "WHERE entity = ?) m LEFT JOIN sentence_actors s ON s.article = m.article",
+        (entity_id,),
+    )
+    found: dict[int, tuple[str | None, array[int]]] = {}
+    missing: list[int] = []
+    for n, year, blob in rows:
+        placed = _readable(blob, len(ids))
+        if placed is None:
+            missing.append(n)
+        else:
+            found[n] = (year if isinstance(year, str) else None, placed)
+    return found, missing
+
+
+def _readable(blob: object, top: int) -> array[int] | None:
+    """A stored row's places, None when it cannot be decoded or names an actor code that
+    `actor_ids` does not know (sorted: the first and last bound every code)."""
+    placed = _decode(blob)
+    if placed is None or (placed and not 0 < placed[0] >> 16 <= placed[-1] >> 16 < top):
+        return None
+    return placed
 
 
 def article_words(db: sqlite3.Connection, ns: Sequence[int]) -> dict[int, array[int]]:
@@ -309,6 +393,8 @@ def repair(db: sqlite3.Connection) -> int:
         wanted = [n for (n,) in db.execute("SELECT n FROM articles")]
         db.execute("DELETE FROM sentence_actors")
         db.execute("DELETE FROM article_words")
+        db.execute("DELETE FROM comention_counts")
+        cooccurrence.stale(db)
     for chunk in _chunks(wanted):
         marks = ",".join("?" * len(chunk))
         mentions: dict[int, list[Mention]] = {n: [] for n in chunk}
@@ -321,4 +407,25 @@ def repair(db: sqlite3.Connection) -> int:
         rows = db.execute(f"SELECT n, published, body FROM articles WHERE n IN ({marks})", chunk)
         put(db, [(n, published, body, mentions[n]) for n, published, body in rows])
     _sign(db)
+    if not cooccurrence.fresh(db, signature()):
+        _sum_again(db)
     return len(wanted)
+
+
+def _sum_again(db: sqlite3.Connection) -> None:
+    """Add the co-mention sums up again from every row (a store written before they were
+    kept, or one whose sums could not be kept): trusted once every row could be read."""
+    top = len(actor_ids(db))
+    readable: list[tuple[str | None, array[int]]] = []
+    for year, blob in db.execute("SELECT year, places FROM sentence_actors"):
+        placed = _readable(blob, top)
+        if placed is None:
+            return
+        readable.append((year if isinstance(year, str) else None, placed))
+    missing = db.execute(
+        "SELECT 1 FROM mentions WHERE article NOT IN (SELECT article FROM sentence_actors) LIMIT 1"
+    ).fetchone()
+    if missing is not None:
+        return  # an article with mentions and no row: its sentences are read from the text
+    cooccurrence.rebuild(db, readable)
+    cooccurrence.mark_fresh(db, signature())

@@ -32,7 +32,8 @@ __all__ = ["MentionRef", "Store", "StoredArticle"]
 
 # 4: article bodies compressed (`index.compress`), mentions kept in their entity order (no
 # rowid, one index less). 5: what the overview reads, stored with the mentions (precomputed).
-SCHEMA_VERSION = "5"
+# 6: co-mention sums kept with the rows (`index/cooccurrence.py`).
+SCHEMA_VERSION = "6"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from index import Engine
+from index import Engine, cooccurrence
 from index.analysis import body_analyzer
 from index.generation import Generation
 from index.overview import Overview
-from index.precomputed import WORD
+from index.precomputed import WORD, signature
 from index.sentences import sentence_of, sentences
 from tests.command import AFREADER, afreader
 from tests.election import write_election
@@ -103,6 +104,15 @@ def check_everything(view: Overview) -> None:
         assert stored_comentions(view, entity_id) == comentions_from_text(engine, entity_id)
     assert sum(check_keyness_against_the_text(view, q) for q in QUERIES) > 0
     assert view.notices == []  # all of it read as stored
+    # The co-mentions above were the sums kept with the rows, and they are the rows' sums.
+    db = engine.store.db
+    assert cooccurrence.fresh(db, signature())
+    kept = db.execute("SELECT a, b, year, sentences, articles FROM comention_counts").fetchall()
+    rows = db.execute("SELECT year, places FROM sentence_actors").fetchall()
+    sums: cooccurrence.Sums = {}
+    for year, blob in rows:
+        cooccurrence.contribution(year, array("I", blob), sums)
+    assert sorted(kept) == sorted((*k, s, n) for k, (s, n) in sums.items() if n)
 
 
 # --- after a build, an update, a curation ------------------------------------------------------
@@ -218,7 +228,17 @@ def test_a_stale_or_damaged_store_is_not_trusted_and_is_written_again(tmp_path: 
     engine.close()
     assert answers(index_dir) == (comentions, keys, "")
 
-    # One row cut short, one missing: those two are read from the text, the rest as stored.
+    # The co-mention sums not kept with every row: the rows are summed instead (the same
+    # answers, nothing to say), and the next update adds them up again.
+    tamper(generation, "DELETE FROM meta WHERE key = 'comentions'")
+    assert answers(index_dir) == (comentions, keys, "")
+    engine = Engine(index_root=index_dir)
+    engine.update()
+    assert cooccurrence.fresh(engine.store.db, signature())
+    engine.close()
+
+    # One row cut short, one missing (the sums, which no longer account for them, set aside):
+    # those two are read from the text, the rest as stored.
     n = (
         "(SELECT article FROM mentions WHERE entity = 'abdul-rashid-dostum' "
         "ORDER BY article LIMIT 1)"
@@ -228,6 +248,7 @@ def test_a_stale_or_damaged_store_is_not_trusted_and_is_written_again(tmp_path: 
         f"UPDATE sentence_actors SET places = x'010203' WHERE article = {n}",
         f"DELETE FROM article_words WHERE article IN (SELECT article FROM mentions "
         f"WHERE entity = '{NOOR}')",
+        "DELETE FROM meta WHERE key = 'comentions'",
     )
     again = answers(index_dir)
     assert again[:2] == (comentions, keys)
@@ -235,5 +256,6 @@ def test_a_stale_or_damaged_store_is_not_trusted_and_is_written_again(tmp_path: 
     assert "the stored words of" in again[2]
     engine = Engine(index_root=index_dir)
     engine.update()
+    assert cooccurrence.fresh(engine.store.db, signature())
     engine.close()
     assert answers(index_dir) == (comentions, keys, "")

@@ -13,6 +13,7 @@ to plain Whoosh (`index/plain.py`) with a notice when one has changed.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -21,7 +22,7 @@ from whoosh.searching import Searcher
 
 from index.cancel import Check, checked
 from index.expansion import Budget
-from index.fastpath.evaluate import ranked
+from index.fastpath.evaluate import ranked, segment_scores
 from index.fastpath.storage import open_whoosh
 from index.fastpath.terms import Expansions, expanding_once, open_searcher
 from index.plain import ENV_PLAIN_WHOOSH, Answerer, PlainWhoosh, Ranked, Reading
@@ -57,6 +58,17 @@ class FastPath:
         searcher = reading.searcher
         allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
         return ranked(searcher, q, limit, allowed, reading.lengths, check)
+
+    def matches(
+        self, reading: Reading, q: wq.Query, allow: wq.Query | None, check: Check | None
+    ) -> Iterator[list[int]]:
+        """Each segment's matches scored block by block (`evaluate.segment_scores`), faster
+        than walking Whoosh's matcher; the scores are dropped."""
+        searcher = reading.searcher
+        allowed = None if allow is None else set(checked(searcher.docs_for_query(allow), check))
+        for _, offset, scores in segment_scores(searcher, q, allowed, reading.lengths, check):
+            docs = sorted(scores)
+            yield [d + offset for d in docs] if offset else docs
 
     def sort_by(
         self,

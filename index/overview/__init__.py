@@ -77,9 +77,9 @@ class Overview:
             named = compiled.entity_ids | compiled.filter_ids
         if actor is not None:
             named |= {actor}
-        with engine.searching() as searcher:
-            docs = engine.matching(searcher, text, actor, cancelled)
-            columns = Columns.of(searcher, engine.store, str(engine.generation_path), check)
+        with engine.reading() as reading:
+            docs = engine.matching(reading, text, actor, cancelled)
+            columns = Columns.of(reading.searcher, engine.store, str(engine.generation_path), check)
         return ResultSet(text, docs, columns, named)
 
     def histogram(self, results: ResultSet, by: str | None = None) -> Histogram:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress
 
-from index import precomputed
+from index import cooccurrence, precomputed
 from index.cancel import Check
 from index.overview.columns import Columns
 from index.records import FIELDS, MentionRef
@@ -179,12 +181,7 @@ class _Sentences:
         missing = [n for n in ns if n not in self.articles]
         if not missing:
             return 0
-        if self.stored is None:
-            self.stored = precomputed.trusted(store.db)
-            if self.stored:
-                self.names = precomputed.actor_ids(store.db)
-                self.codes = {e: c for c, e in enumerate(self.names) if e}
-        if self.stored:
+        if self._trusted(store):
             if check is not None:
                 check()
             found = precomputed.sentence_actors(store.db, missing, self.names)
@@ -192,6 +189,30 @@ class _Sentences:
             missing = [n for n in missing if n not in found]
         self._split(store, missing, check)
         return len(missing)
+
+    def fill_actor(
+        self, store: Store, entity_id: str, check: Check | None
+    ) -> tuple[list[int], int]:
+        """The articles that mention `entity_id`, each placed (as `fill`), and how many were
+        split from the text. With nothing kept yet, the articles and their stored rows are
+        read in one query (a co-mentions' first call reads every article of the actor)."""
+        if self.articles or not self._trusted(store):
+            ns = _articles_with(store, entity_id)
+            return ns, self.fill(store, ns, check)
+        if check is not None:
+            check()
+        found, missing = precomputed.sentence_actors_of(store.db, entity_id, self.names)
+        self.articles.update(found)
+        self._split(store, missing, check)
+        return [*found, *missing], len(missing)
+
+    def _trusted(self, store: Store) -> bool:
+        if self.stored is None:
+            self.stored = precomputed.trusted(store.db)
+            if self.stored:
+                self.names = precomputed.actor_ids(store.db)
+                self.codes = {e: c for c, e in enumerate(self.names) if e}
+        return self.stored
 
     def _split(self, store: Store, ns: list[int], check: Check | None) -> None:
         body_field = FIELDS.index("body")
@@ -238,43 +259,91 @@ def comentions(
     that name both, most sentences first (then most articles, then id). `key` names the
     state of the index: articles already placed for that state are not placed again. What
     had to be split from the text for want of a trusted stored row is said in `notices`."""
-    ns = _articles_with(store, entity_id)
+    kept = _kept_sums(store, entity_id)
+    if kept is not None:
+        return kept
     with _SENTENCES_LOCK:
         cache = _SENTENCES
         if key is None or cache.key != key:
             cache.reset(key)
-        split = cache.fill(store, ns, check)
+        ns, split = cache.fill_actor(store, entity_id, check)
         if split and notices is not None:
             notices.append(
                 f"the stored sentences of {split} article(s) were missing or unreadable: "
                 "split from the text (the next update stores them again)"
             )
-        me = cache.code(entity_id)
-        names = cache.names
-        articles = cache.articles
-        found: dict[int, CoMention] = {}
-        for i, n in enumerate(ns):
-            if check is not None and not i % 2000:
-                check()
-            year, placed = articles[n]
-            own = {v & 0xFFFF for v in placed if v >> 16 == me}
-            others: dict[int, int] = {}
-            for v in placed:
-                code = v >> 16
-                if code != me:
-                    others[code] = others.get(code, 0) + ((v & 0xFFFF) in own)
-            for code, shared in others.items():
-                item = found.get(code)
-                if item is None:
-                    item = found[code] = CoMention(names[code])
-                item.articles += 1
-                item.sentences += shared
-                counts = item.by_year.setdefault(year, [0, 0])
-                counts[0] += shared
-                counts[1] += 1
+        found = _count(entity_id, ns, cache, check)
         if key is None:
             cache.reset(None)
     return sorted(found.values(), key=lambda c: (-c.sentences, -c.articles, c.entity_id))
+
+
+def _kept_sums(store: Store, entity_id: str) -> list[CoMention] | None:
+    """The co-mentions of `entity_id` as the store keeps them summed (`index/cooccurrence.py`),
+    None when the sums are not kept with every row."""
+    db = store.db
+    if not precomputed.trusted(db) or not cooccurrence.fresh(db, precomputed.signature()):
+        return None
+    ids = precomputed.actor_ids(db)
+    try:
+        code = ids.index(entity_id)
+    except ValueError:
+        return []  # never mentioned
+    found: dict[int, CoMention] = {}
+    for other, year, shared, articles in cooccurrence.of(db, code):
+        item = found.get(other)
+        if item is None:
+            item = found[other] = CoMention(ids[other])
+        item.sentences += shared
+        item.articles += articles
+        item.by_year[year] = [shared, articles]
+    return sorted(found.values(), key=lambda c: (-c.sentences, -c.articles, c.entity_id))
+
+
+_ACTOR = (16).__rrshift__  # a place's actor: v >> 16
+_SENTENCE = (0xFFFF).__and__  # a place's sentence: v & 0xFFFF
+
+
+def _count(
+    entity_id: str, ns: list[int], cache: _Sentences, check: Check | None
+) -> dict[int, CoMention]:
+    """Every other actor of the articles of `ns`: in how many of them, and in how many of
+    their sentences, it is named with `entity_id`, in all and per year.
+
+    The actors met are gathered per year in lists fed by C iterators (an article's places
+    are sorted, so the chosen actor's are one slice of them) and counted once at the end: a
+    Python step per article, not per place."""
+    me = cache.code(entity_id)
+    low, high = me << 16, (me + 1) << 16
+    articles_in: dict[str | None, array[int]] = defaultdict(lambda: array("l"))
+    sentences_in: dict[str | None, array[int]] = defaultdict(lambda: array("l"))
+    placed_of = cache.articles
+    for i, n in enumerate(ns):
+        if check is not None and not i % 2000:
+            check()
+        year, placed = placed_of[n]
+        lo = bisect_left(placed, low)
+        hi = bisect_left(placed, high, lo)
+        others = placed[:lo] + placed[hi:]
+        if not others:
+            continue
+        articles_in[year].extend(set(map(_ACTOR, others)))
+        own = set(map(_SENTENCE, placed[lo:hi]))
+        with_me = compress(others, map(own.__contains__, map(_SENTENCE, others)))
+        sentences_in[year].extend(map(_ACTOR, with_me))
+    names = cache.names
+    found: dict[int, CoMention] = {}
+    for year, met in articles_in.items():
+        shared_in = Counter(sentences_in[year])
+        for code, articles in Counter(met).items():
+            item = found.get(code)
+            if item is None:
+                item = found[code] = CoMention(names[code])
+            shared = shared_in[code]
+            item.articles += articles
+            item.sentences += shared
+            item.by_year[year] = [shared, articles]
+    return found
 
 
 @dataclass(frozen=True, slots=True)

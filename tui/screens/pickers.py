@@ -81,14 +81,22 @@ class ListPicker(ActorPicker):
         self._noted = ""
 
     def compose(self) -> ComposeResult:
+        # The first page and its note are composed with the picker, not added once it is
+        # mounted: each change after mounting lays the screen out and draws it again.
+        self._matches = self._matching("")
+        self.found = [item_id for item_id, _ in self._matches]
         with Vertical():
             yield Static(safe(self.title_text), id="picker-title")
             yield InOrderInput(placeholder="Type to filter", id="picker-filter")
-            yield OptionList(id="picker-actors")
-            yield Static(id="picker-more")
+            yield OptionList(*self._page(0), id="picker-actors")
+            self._noted = self._note_text(PAGE)
+            yield Static(safe(self._noted), id="picker-more")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Not the actor picker's: the first page is already in the list.
+        if self._matches:
+            self.options.highlighted = 0
+        self.query_one(Input).focus()
         if self._rest is not None:
             # After the first frame: reading the rest never delays the picker's drawing.
             self.call_after_refresh(self._read_rest, self._rest)
@@ -131,23 +139,28 @@ class ListPicker(ActorPicker):
         if self._matches:
             self.options.highlighted = 0
 
-    def _add_page(self) -> None:
-        shown = self.options.option_count
+    def _page(self, shown: int) -> list[Option]:
+        """The options of the next page after the `shown` first matches."""
         page = self._matches[shown : shown + PAGE]
+        return [Option(Content(visible(text)), id=item_id) for item_id, text in page]
+
+    def _add_page(self) -> None:
+        page = self._page(self.options.option_count)
         if page:
-            self.options.add_options(
-                [Option(Content(visible(text)), id=item_id) for item_id, text in page]
-            )
+            self.options.add_options(page)
         self._note()
 
-    def _note(self) -> None:
-        shown, found = self.options.option_count, len(self._matches)
+    def _note_text(self, shown: int) -> str:
+        found = len(self._matches)
+        shown = min(shown, found)
         if not self.complete:
-            note = f"{shown:,} shown; reading the rest…"
-        elif found > shown:
-            note = f"{shown:,} of {found:,} shown: move down for more, or type to narrow"
-        else:
-            note = f"{found:,} shown"
+            return f"{shown:,} shown; reading the rest…"
+        if found > shown:
+            return f"{shown:,} of {found:,} shown: move down for more, or type to narrow"
+        return f"{found:,} shown"
+
+    def _note(self) -> None:
+        note = self._note_text(self.options.option_count)
         if self.is_mounted and note != self._noted:
             self._noted = note  # unchanged, it is not updated: an update lays the screen out again
             self.query_one("#picker-more", Static).update(safe(note))
