@@ -34,15 +34,17 @@ if TYPE_CHECKING:
 # the plain-Whoosh rerun, builds on a full disk), started first: the two workers then share
 # the short ones at the end instead of one waiting while the other runs a long test alone.
 LONGEST = (
+    "tests/test_kills.py::",
     "tests/test_faults.py::test_a_build_killed_at_moments",
     "tests/test_hostile.py::test_hostile_folder",
     "tests/test_plain_whoosh.py::test_the_search_tests_pass",
     "tests/test_damage.py::test_random_damage",
     "tests/test_bench.py::",
     "tests/test_faults.py::test_a_full_disk",
-    "tests/test_kills.py::",
     "tests/test_cli_curation.py::test_curation_verbs",
     "tests/test_merging.py::test_bulk_additions",
+    "tests/test_merging.py::test_the_build_is_the_same",
+    "tests/test_app.py::test_mentions_jump",
     "tests/test_bench_scale.py::test_scale_builds",
     "tests/test_bounds.py::",
     "tests/test_index.py::test_a_killed_build_resumes",
