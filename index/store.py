@@ -73,6 +73,15 @@ _SCHEMA += compress.SCHEMA + precomputed.SCHEMA
 UNDATED = "~"
 
 
+# SQLite's integers are 64-bit: a page size or offset beyond is "all of them".
+_SQL_MAX = 2**63 - 1
+
+
+def _sql_int(value: int) -> int:
+    """A count for LIMIT or OFFSET, within SQLite's integers (`--limit 10**20` means all)."""
+    return max(0, min(value, _SQL_MAX))
+
+
 def sort_key(published: PartialDate | None) -> str:
     """A string that sorts articles by date, oldest first, undated last."""
     return published.sort_date.isoformat() if published else UNDATED
@@ -342,6 +351,7 @@ class Store:
 
     def newest(self, offset: int, limit: int) -> list[StoredArticle]:
         """Articles newest first, undated last, a page at a time (both walks use an index)."""
+        limit, offset = _sql_int(limit), _sql_int(offset)
         dated = int(
             self.db.execute(
                 "SELECT count(*) FROM articles WHERE sort_key < ?", (UNDATED,)
@@ -423,7 +433,7 @@ class Store:
             "SELECT m.entity, m.article, a.id, m.sort_key, m.field, m.start, m.end, m.text "
             f"FROM mentions m JOIN articles a ON a.n = m.article {where} ORDER BY {order} "
             "LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            (*params, _sql_int(limit), _sql_int(offset)),
         )
         for entity, n, aid, key, field, start, end, text in rows:
             yield MentionRef(entity, n, aid, key, FIELDS[field], start, end, text)

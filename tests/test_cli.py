@@ -504,3 +504,13 @@ def test_the_settings_corpus_is_the_default_corpus(tmp_path: Path, write_jsonl: 
     assert result.returncode == 0, result.stderr
     assert [r["article_id"] for r in json_lines(result.stdout)] == ["z1"]
     assert corpus.exists()
+
+
+def test_a_limit_beyond_sqlite_s_integers_means_all() -> None:
+    """`--limit` is a count of any size: past SQLite's 64-bit integers it is every match (the
+    newest articles of an empty query are read a page at a time from SQLite)."""
+    for query in ("", "Dostum"):
+        done = afreader("search", query, "--limit", "99999999999999999999")
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "showing" in done.stderr + done.stdout
