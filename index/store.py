@@ -78,8 +78,9 @@ _SQL_MAX = 2**63 - 1
 
 
 def _sql_int(value: int) -> int:
-    """A count for LIMIT or OFFSET, within SQLite's integers (`--limit 10**20` means all)."""
-    return max(0, min(value, _SQL_MAX))
+    """A count for LIMIT or OFFSET, within SQLite's integers (`--limit 10**20` means all; a
+    negative LIMIT, as SQLite reads it, is no limit)."""
+    return min(value, _SQL_MAX)
 
 
 def sort_key(published: PartialDate | None) -> str:
