@@ -70,8 +70,20 @@ class _Task(SubWriterTask):
             message = getattr(error, "strerror", None) or str(error) or type(error).__name__
             try:
                 self.resultqueue.put(("error", message), timeout=1)
+                _flush(self.resultqueue)
             finally:
                 os._exit(1)
+
+
+def _flush(queue_: Any, timeout: float = 2.0) -> None:
+    """Wait (a bounded time) until what was put on a multiprocessing queue is in its pipe.
+
+    `Queue.put` hands the item to a feeder thread; `os._exit` ends the process without waiting
+    for it, so a worker's last words (its error: "No space left on device") were lost and the
+    parent could only say "exit code 1"."""
+    flusher = threading.Thread(target=lambda: (queue_.close(), queue_.join_thread()), daemon=True)
+    flusher.start()
+    flusher.join(timeout)
 
 
 class _Watched:

@@ -251,8 +251,9 @@ def test_a_full_disk_ends_the_first_build_with_the_message_and_leaves_the_disk_a
     tmp_path: Path,
     write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path],
 ) -> None:
-    # Larger than the disk, and enough new articles for Whoosh's two worker processes.
-    corpus = corpus_of(tmp_path / "news.jsonl", 3000, write_jsonl)
+    # Larger than the disk, and enough new articles for Whoosh's two worker processes; at this
+    # size a worker is the one that meets the full disk, and its reason must reach the message.
+    corpus = corpus_of(tmp_path / "news.jsonl", 1500, write_jsonl)
     afreader = shutil.which("afreader", path=str(Path(sys.executable).parent))
     assert afreader is not None
     free = os.statvfs(small_disk).f_bfree
