@@ -161,9 +161,9 @@ def matching_ids(
         reader = searcher.reader()
         known = _known_ids(reader)
         found: set[str] = set()
-        # A segment's matches at a time, looked up in C (`map`); an id not yet known is read
-        # from the index once.
-        for docs in _matches(engine, reading, q, allow, check):
+        # A segment's matches at a time (`Answerer.matches`: neither ranked nor sorted, a count
+        # needs neither), looked up in C (`map`); an id not yet known is read from the index once.
+        for docs in engine._answerer.matches(reading, q, allow, check):
             ids = list(map(known.__getitem__, docs))
             if None in ids:
                 for n, docnum in enumerate(docs):
@@ -171,14 +171,6 @@ def matching_ids(
                         ids[n] = known[docnum] = reader.stored_fields(docnum)["id"]
             found.update(ids)  # type: ignore[arg-type]
         return found
-
-
-def _matches(
-    engine: Engine, reading: Reading, q: Any, allow: Any, check: Check | None
-) -> Iterator[list[int]]:
-    """Every matching document number, a segment's at a time, in no order: neither ranked
-    nor sorted (a count needs neither; see `Answerer.matches`)."""
-    return engine._answerer.matches(reading, q, allow, check)
 
 
 # Each reader's document numbers and the ids they hold (None: not read yet), filled as counts
