@@ -279,6 +279,15 @@ class Engine(MentionsReader):
     def _open_reading(self) -> Reading:
         if self._ix is None:
             raise EngineError("the index is not open")
+        try:
+            return Reading(self._answerer.open_searcher(self._ix))
+        except Exception:
+            # Another process's rebuild can finish between `_follow_rebuild`'s look at the
+            # pointer and here, and delete the generation this engine reads: read the new one.
+            if self.indexer.pointed_at() == self._generation_path:
+                raise
+        self.reopen()
+        assert self._ix is not None
         return Reading(self._answerer.open_searcher(self._ix))
 
     # --- reading --------------------------------------------------------------------------

@@ -224,6 +224,26 @@ def test_readers_keep_working_while_another_process_rebuilds(
     assert len(list(root.rglob("g-*"))) == 1, "the old generation was not cleaned up"
 
 
+def test_a_search_meeting_a_generation_deleted_under_it_reads_the_new_one(
+    tmp_path: Path,
+    write_jsonl: Callable[[Path, Iterable[dict[str, object]]], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window the loop above can only sometimes hit: another process's rebuild finishes
+    after this engine looked at the pointer and before it opened a searcher."""
+    corpus = corpus_of(tmp_path / "news.jsonl", 60, write_jsonl)
+    root = tmp_path / "indexes"
+    reader = Engine(corpus, root)
+    reader.open()
+    old = reader.generation_path
+    Engine(corpus, root).update(rebuild=True)  # points at a new generation, deletes the old
+    assert old is not None and not old.exists()
+    monkeypatch.setattr(reader, "_follow_rebuild", lambda: None)  # the look came first
+    assert reader.search("alliance").total > 0
+    assert reader.generation_path != old
+    assert reader.count() == 60
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 2 MB filesystem (tmpfs), unmounted afterwards; skipped where none can be mounted."""
